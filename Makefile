@@ -1,0 +1,66 @@
+# stacklab — every target does its own set-up from nothing (as root on Debian 12) and reuses what
+# exists on a second run: apt packages, podman settings, the virtualenv, the host image, the mirror.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV ?= .venv
+export STACKLAB_CACHE ?= /var/cache/stacklab
+export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
+export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
+# Overridable: `make bench EXPERIMENT=experiments/...`
+EXPERIMENT ?= experiments/zookeeper-smoke.yml
+SCENARIOS ?= zookeeper
+
+.PHONY: help setup host venv image mirror test lint unit molecule bench converge-bench clean-sandbox
+
+help:
+	@echo "make test      lint, unit tests and molecule scenarios ($(SCENARIOS)); all set-up included"
+	@echo "make bench     set up, run bench.yml on the local sandbox ($(EXPERIMENT)), print the results folder"
+	@echo "make lint | unit | molecule SCENARIOS='zookeeper'   one tier of the tests"
+	@echo "make setup     only the set-up: apt packages, podman, virtualenv, host image, artifact mirror"
+
+setup: host venv image mirror
+
+host:
+	@bash scripts/setup-host.sh
+
+venv: $(VENV)/.installed
+$(VENV)/.installed: pyproject.toml
+	@test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
+	@$(VENV)/bin/python -m pip install -q --upgrade pip
+	@echo "venv: installing pinned Python dependencies (a few minutes on a new machine)"
+	@$(VENV)/bin/python -m pip install -q -e '.[dev]'
+	@touch $@
+
+image: host
+	@bash scripts/build-image.sh
+
+mirror: venv host
+	@ansible-playbook playbooks/mirror.yml
+
+lint: venv
+	yamllint --strict .
+	ansible-lint --profile production
+	ruff check .
+	ruff format --check .
+	mypy plugins tests bench
+
+unit: venv
+	pytest -q -m "not sandbox"
+
+molecule: setup
+	@for scenario in $(SCENARIOS); do molecule test -s $$scenario || exit 1; done
+
+test: setup
+	@bash scripts/run-tests "$(SCENARIOS)"
+
+bench: setup
+	ansible-playbook bench.yml -e experiment=$(EXPERIMENT)
+
+converge-bench: setup
+	python bench/converge.py
+
+clean-sandbox: venv
+	ansible-playbook playbooks/teardown.yml

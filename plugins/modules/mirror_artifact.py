@@ -1,0 +1,206 @@
+#!/usr/bin/python
+"""Build one distribution archive of the offline artifact mirror from Maven Central."""
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: mirror_artifact
+short_description: Build a distribution archive from Maven Central, laid out as upstream lays out its jars
+description:
+  - Resolves Maven coordinates (with their runtime dependencies when asked) into the folders of a
+    distribution (for example C(lib/) for ZooKeeper, C(share/hadoop/common/lib/) for Hadoop), packs
+    them as a reproducible C(.tar.gz) under I(dest)/I(path) and writes a C(.sha512) file beside it in
+    the format of C(sha512sum) and of the Apache archive.
+  - An archive whose checksum file exists and matches is left alone, so a second run changes nothing.
+options:
+  dest: {description: Root folder of the mirror., type: path, required: true}
+  path: {description: Archive path below I(dest), as on the Apache archive., type: str, required: true}
+  top: {description: Top folder inside the archive (for example C(apache-zookeeper-3.9.4-bin))., type: str, required: true}
+  bom:
+    description: C(group:artifact:version) of a POM whose dependencyManagement pins the versions of unversioned coordinates.
+    type: str
+  folders:
+    description:
+      - Folder inside I(top) mapped to C(artifacts) (a list of C(group:artifact[:version[:classifier]]))
+        and C(transitive) (also copy their runtime dependencies; default true).
+    type: dict
+    required: true
+  files:
+    description: Extra text files (path inside I(top) to content), such as a RELEASE note or a sample config.
+    type: dict
+    default: {}
+  maven:
+    description: The mvn executable.
+    type: str
+    default: mvn
+  force: {description: Rebuild even if the archive exists., type: bool, default: false}
+"""
+
+EXAMPLES = r"""
+- name: Build ZooKeeper
+  mirror_artifact:
+    dest: /var/cache/stacklab/mirror
+    path: zookeeper/zookeeper-3.9.4/apache-zookeeper-3.9.4-bin.tar.gz
+    top: apache-zookeeper-3.9.4-bin
+    bom: org.apache.zookeeper:parent:3.9.4
+    folders:
+      lib:
+        artifacts: [org.apache.zookeeper:zookeeper:3.9.4, ch.qos.logback:logback-classic]
+"""
+
+RETURN = r"""
+archive: {description: Absolute path of the archive., type: str, returned: always}
+sha512: {description: Hex SHA-512 of the archive., type: str, returned: always}
+jars: {description: Number of jars packed (when built)., type: int, returned: changed}
+"""
+
+import gzip
+import hashlib
+import os
+import subprocess
+import tarfile
+import tempfile
+from typing import Any
+from xml.sax.saxutils import escape
+
+from ansible.module_utils.basic import AnsibleModule
+
+# Pinned so that the same catalog resolves the same way on every machine.
+DEPENDENCY_PLUGIN = "org.apache.maven.plugins:maven-dependency-plugin:3.8.1"
+
+
+def dependency_xml(coordinate: str, transitive: bool) -> str:
+    parts = coordinate.split(":")
+    if len(parts) < 2 or len(parts) > 4 or not all(parts):
+        raise ValueError(f"bad Maven coordinate {coordinate!r}: want group:artifact[:version[:classifier]]")
+    fields = [f"<groupId>{escape(parts[0])}</groupId>", f"<artifactId>{escape(parts[1])}</artifactId>"]
+    if len(parts) > 2:
+        fields.append(f"<version>{escape(parts[2])}</version>")
+    if len(parts) > 3:
+        fields.append(f"<classifier>{escape(parts[3])}</classifier>")
+    if not transitive:
+        fields.append("<exclusions><exclusion><groupId>*</groupId><artifactId>*</artifactId></exclusion></exclusions>")
+    return "<dependency>" + "".join(fields) + "</dependency>"
+
+
+def pom_xml(artifacts: list[str], transitive: bool, bom: str | None) -> str:
+    managed = ""
+    if bom:
+        group, artifact, version = bom.split(":")
+        managed = (
+            "<dependencyManagement><dependencies><dependency>"
+            f"<groupId>{escape(group)}</groupId><artifactId>{escape(artifact)}</artifactId>"
+            f"<version>{escape(version)}</version><type>pom</type><scope>import</scope>"
+            "</dependency></dependencies></dependencyManagement>"
+        )
+    deps = "".join(dependency_xml(a, transitive) for a in artifacts)
+    return (
+        '<project xmlns="http://maven.apache.org/POM/4.0.0"><modelVersion>4.0.0</modelVersion>'
+        "<groupId>stacklab.mirror</groupId><artifactId>folder</artifactId><version>0</version>"
+        f"<packaging>pom</packaging>{managed}<dependencies>{deps}</dependencies></project>"
+    )
+
+
+def copy_jars(maven: str, workdir: str, folder: str, spec: dict[str, Any], bom: str | None, out: str) -> None:
+    pom = os.path.join(workdir, folder.replace("/", "_") + ".pom.xml")
+    with open(pom, "w", encoding="utf-8") as handle:
+        handle.write(pom_xml(list(spec["artifacts"]), bool(spec.get("transitive", True)), bom))
+    os.makedirs(out, exist_ok=True)
+    command = [
+        maven, "-B", "-q", "-f", pom, f"{DEPENDENCY_PLUGIN}:copy-dependencies",
+        f"-DoutputDirectory={out}", "-DincludeScope=runtime",
+    ]
+    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        tail = "\n".join((result.stdout + result.stderr).splitlines()[-25:])
+        raise RuntimeError(f"mvn could not resolve folder {folder!r}:\n{tail}")
+
+
+def reproducible(info: tarfile.TarInfo) -> tarfile.TarInfo:
+    # Same inputs, same bytes: a rebuilt mirror keeps its checksums.
+    info.mtime = 0
+    info.uid = info.gid = 0
+    info.uname = info.gname = "root"
+    return info
+
+
+def pack(source: str, top: str, archive: str) -> None:
+    partial = archive + ".partial"
+    with open(partial, "wb") as raw:
+        with gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as zipped, tarfile.open(fileobj=zipped, mode="w") as tar:
+            for root, dirs, files in os.walk(source):
+                dirs.sort()
+                for name in [*dirs, *sorted(files)]:
+                    full = os.path.join(root, name)
+                    arcname = os.path.join(top, os.path.relpath(full, source))
+                    tar.add(full, arcname=arcname, recursive=False, filter=reproducible)
+    os.replace(partial, archive)
+
+
+def sha512_of(path: str) -> str:
+    digest = hashlib.sha512()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def is_built(archive: str) -> str | None:
+    """The archive's checksum if archive and checksum file agree, else None."""
+    try:
+        with open(archive + ".sha512", encoding="utf-8") as handle:
+            recorded = handle.read().split()[0]
+    except (OSError, IndexError):
+        return None
+    return recorded if os.path.exists(archive) and sha512_of(archive) == recorded else None
+
+
+def build(params: dict[str, Any], archive: str) -> tuple[str, int]:
+    with tempfile.TemporaryDirectory(prefix="stacklab-mirror-") as workdir:
+        tree = os.path.join(workdir, "tree")
+        for folder, spec in params["folders"].items():
+            copy_jars(params["maven"], workdir, folder, spec, params.get("bom"), os.path.join(tree, folder))
+        for relative, content in (params["files"] or {}).items():
+            target = os.path.join(tree, relative)
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            with open(target, "w", encoding="utf-8") as handle:
+                handle.write(content)
+        jars = sum(name.endswith(".jar") for _, _, files in os.walk(tree) for name in files)
+        os.makedirs(os.path.dirname(archive), exist_ok=True)
+        pack(tree, params["top"], archive)
+    checksum = sha512_of(archive)
+    with open(archive + ".sha512.partial", "w", encoding="utf-8") as handle:
+        handle.write(f"{checksum}  {os.path.basename(archive)}\n")
+    os.replace(archive + ".sha512.partial", archive + ".sha512")
+    return checksum, jars
+
+
+def main() -> None:
+    module = AnsibleModule(
+        argument_spec={
+            "dest": {"type": "path", "required": True},
+            "path": {"type": "str", "required": True},
+            "top": {"type": "str", "required": True},
+            "bom": {"type": "str"},
+            "folders": {"type": "dict", "required": True},
+            "files": {"type": "dict", "default": {}},
+            "maven": {"type": "str", "default": "mvn"},
+            "force": {"type": "bool", "default": False},
+        },
+        supports_check_mode=True,
+    )
+    archive = os.path.join(module.params["dest"], module.params["path"])
+    existing = None if module.params["force"] else is_built(archive)
+    if existing:
+        module.exit_json(changed=False, archive=archive, sha512=existing)
+    if module.check_mode:
+        module.exit_json(changed=True, archive=archive, sha512="")
+    try:
+        checksum, jars = build(module.params, archive)
+    except (RuntimeError, ValueError, OSError) as error:
+        module.fail_json(msg=f"mirror build of {module.params['path']} failed: {error}", archive=archive)
+    module.exit_json(changed=True, archive=archive, sha512=checksum, jars=jars)
+
+
+if __name__ == "__main__":
+    main()
