@@ -15,28 +15,29 @@ def zookeeper_myids(hosts: list[str], hostvars: Mapping[str, Any]) -> dict[str, 
     return {host: hostvars[host].get("zookeeper_id", position) for position, host in enumerate(hosts, start=1)}
 
 
-def invalid_myids(myids: Mapping[str, Any]) -> dict[str, Any]:
-    """The hosts whose myid is not an integer from 1 to 255 (what ZooKeeper accepts in a myid file)."""
-    bad = {}
+def myid_problems(myids: Mapping[str, Any]) -> list[str]:
+    """One message per problem: a myid that is not an integer from 1 to 255 (what ZooKeeper accepts
+    in a myid file), or a myid held by more than one host."""
+    problems = []
+    holders: dict[int, list[str]] = {}
     for host, value in myids.items():
         text = str(value).strip()
         if isinstance(value, bool) or not text.isdigit() or not 1 <= int(text) <= 255:
-            bad[host] = value
-    return bad
-
-
-def duplicate_myids(myids: Mapping[str, Any]) -> dict[str, list[str]]:
-    """myid -> the hosts that share it, for every myid held by more than one host."""
-    holders: dict[str, list[str]] = {}
-    for host, value in myids.items():
-        holders.setdefault(str(value).strip(), []).append(host)
-    return {myid: hosts for myid, hosts in holders.items() if len(hosts) > 1}
+            problems.append(f"host {host}: zookeeper_id={value!s} is not an integer from 1 to 255")
+        else:
+            holders.setdefault(int(text), []).append(host)
+    for myid, hosts in sorted(holders.items()):
+        if len(hosts) > 1:
+            problems.append(
+                f"hosts {' and '.join(hosts)} have the same zookeeper_id {myid}"
+                " (a host without zookeeper_id takes its position in the group)"
+            )
+    return problems
 
 
 class FilterModule:
     def filters(self) -> dict[str, Any]:
         return {
             "zookeeper_myids": zookeeper_myids,
-            "zookeeper_invalid_myids": invalid_myids,
-            "zookeeper_duplicate_myids": duplicate_myids,
+            "zookeeper_myid_problems": myid_problems,
         }
