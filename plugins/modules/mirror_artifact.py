@@ -127,7 +127,7 @@ def reproducible(info: tarfile.TarInfo) -> tarfile.TarInfo:
 def pack(source: str, top: str, archive: str) -> None:
     partial = archive + ".partial"
     with open(partial, "wb") as raw:
-        with gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as zipped, tarfile.open(fileobj=zipped, mode="w") as tar:
+        with gzip.GzipFile(filename="", fileobj=raw, mode="wb", mtime=0) as zipped, tarfile.open(fileobj=zipped, mode="w") as tar:
             for root, dirs, files in os.walk(source):
                 dirs.sort()
                 for name in [*dirs, *sorted(files)]:

@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+import hashlib
+import xml.dom.minidom
+from pathlib import Path
+
+import pytest
+from mirror_artifact import dependency_xml, is_built, pack, pom_xml
+
+
+def test_pom_declares_folders_artifacts_and_imports_the_bom() -> None:
+    pom = pom_xml(["org.apache.zookeeper:zookeeper:3.9.4", "jline:jline"], True, "org.apache.zookeeper:parent:3.9.4")
+    document = xml.dom.minidom.parseString(pom)
+    artifacts = [node.firstChild.data for node in document.getElementsByTagName("artifactId")]
+    assert artifacts == ["folder", "parent", "zookeeper", "jline"]
+    assert "<scope>import</scope>" in pom
+
+
+def test_non_transitive_folders_exclude_dependencies() -> None:
+    assert "<exclusion><groupId>*</groupId>" in dependency_xml("a:b:1", transitive=False)
+    assert "exclusion" not in dependency_xml("a:b:1", transitive=True)
+
+
+@pytest.mark.parametrize("coordinate", ["justone", "a::1", "a:b:c:d:e"])
+def test_bad_coordinates_are_refused(coordinate: str) -> None:
+    with pytest.raises(ValueError, match="bad Maven coordinate"):
+        dependency_xml(coordinate, True)
+
+
+def test_archives_are_reproducible(tmp_path: Path) -> None:
+    tree = tmp_path / "tree" / "lib"
+    tree.mkdir(parents=True)
+    (tree / "a.jar").write_bytes(b"jar a")
+    (tree / "b.jar").write_bytes(b"jar b")
+    first, second = tmp_path / "one.tar.gz", tmp_path / "two.tar.gz"
+    pack(str(tmp_path / "tree"), "dist-1.0", str(first))
+    (tree / "a.jar").touch()  # a new mtime must not change the archive
+    pack(str(tmp_path / "tree"), "dist-1.0", str(second))
+    assert first.read_bytes() == second.read_bytes()
+
+
+def test_an_archive_counts_as_built_only_when_its_checksum_matches(tmp_path: Path) -> None:
+    archive = tmp_path / "x.tar.gz"
+    archive.write_bytes(b"content")
+    assert is_built(str(archive)) is None
+    digest = hashlib.sha512(b"content").hexdigest()
+    (tmp_path / "x.tar.gz.sha512").write_text(f"{digest}  x.tar.gz\n")
+    assert is_built(str(archive)) == digest
+    archive.write_bytes(b"truncated")
+    assert is_built(str(archive)) is None

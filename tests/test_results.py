@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+import json
+import math
+import multiprocessing
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "plugins/module_utils"))
+from results import append_samples, check_sample  # noqa: E402
+
+
+def sample(value: float, **labels: object) -> dict[str, object]:
+    return {"metric": "job_time", "value": value, "unit": "s", "timestamp": 1763700000.0, "labels": labels}
+
+
+def test_appends_whole_json_lines(tmp_path: Path) -> None:
+    path = tmp_path / "run" / "samples.jsonl"
+    append_samples(str(path), [sample(1.5, trial=1)])
+    append_samples(str(path), [sample(2.5, trial=2), sample(3.5, trial=3)])
+    lines = path.read_text().splitlines()
+    assert [json.loads(line)["value"] for line in lines] == [1.5, 2.5, 3.5]
+
+
+def _writer(path: str, writer: int) -> None:
+    for trial in range(200):
+        append_samples(path, [sample(float(trial), writer=writer, pad="x" * 3000)])
+
+
+def test_concurrent_writers_never_interleave(tmp_path: Path) -> None:
+    path = str(tmp_path / "samples.jsonl")
+    processes = [multiprocessing.Process(target=_writer, args=(path, n)) for n in range(4)]
+    for process in processes:
+        process.start()
+    for process in processes:
+        process.join(timeout=60)
+    lines = Path(path).read_text().splitlines()
+    assert len(lines) == 800
+    assert all(json.loads(line)["labels"]["pad"] == "x" * 3000 for line in lines)
+
+
+@pytest.mark.parametrize(
+    ("bad", "field"),
+    [
+        ({**sample(1.0), "value": math.nan}, "value"),
+        ({**sample(1.0), "value": True}, "value"),
+        ({**sample(1.0), "value": "7"}, "value"),
+        ({k: v for k, v in sample(1.0).items() if k != "metric"}, "metric"),
+        ({**sample(1.0), "labels": []}, "labels"),
+        ({**sample(1.0), "timestamp": None}, "timestamp"),
+    ],
+)
+def test_invalid_samples_are_named(bad: dict[str, object], field: str) -> None:
+    problem = check_sample(bad)
+    assert problem is not None and field in problem
+
+
+def test_a_valid_sample_passes() -> None:
+    assert check_sample(sample(0.25, trial=1)) is None

@@ -1,0 +1,95 @@
+"""Bad inventories are refused by site.yml with the host and variable named, before any host changes.
+
+The hosts point at a closed loopback port: if anything tried to reach them, the run would show
+UNREACHABLE instead of the validation message, and the test would fail.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def inventory(tmp_path: Path, servers: int = 3, **per_host: dict[str, Any]) -> Path:
+    hosts = {f"zk{n}": {"ansible_host": "127.0.0.1", "ansible_port": 9} for n in range(1, servers + 1)}
+    for host, variables in per_host.items():
+        hosts[host].update(variables)
+    path = tmp_path / "hosts.yml"
+    path.write_text(yaml.safe_dump({"all": {"children": {"zookeeper": {"hosts": hosts}}}}))
+    return path
+
+
+def run_playbook(playbook: str, hosts: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "ANSIBLE_CONFIG": str(ROOT / "ansible.cfg"), "ANSIBLE_NOCOLOR": "1"}
+    return subprocess.run(
+        ["ansible-playbook", "-i", str(hosts), playbook],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+
+
+def assert_refused(result: subprocess.CompletedProcess[str], *expected: str) -> None:
+    output = result.stdout + result.stderr
+    assert result.returncode != 0, output
+    for text in expected:
+        assert text in output, output
+    assert "UNREACHABLE" not in output, "a host was contacted before validation failed"
+    assert "PLAY [Host basics" not in output, "site.yml went past validation"
+
+
+def test_a_valid_inventory_passes_validation(tmp_path: Path) -> None:
+    result = run_playbook("playbooks/validate.yml", inventory(tmp_path, zk2={"zookeeper_id": 5}))
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("servers", [2, 4])
+def test_an_even_ensemble_is_refused(tmp_path: Path, servers: int) -> None:
+    result = run_playbook("site.yml", inventory(tmp_path, servers=servers))
+    assert_refused(result, f"inventory group zookeeper has {servers} hosts", "needs an odd number")
+
+
+@pytest.mark.parametrize(
+    ("per_host", "expected"),
+    [
+        ({"zk2": {"zookeeper_id": 1}}, "hosts zk1 and zk2 have the same zookeeper_id 1"),
+        ({"zk3": {"zookeeper_id": "three"}}, "host zk3: zookeeper_id=three is not an integer"),
+        ({"zk1": {"zookeeper_id": 300}}, "host zk1: zookeeper_id=300 is not an integer"),
+        ({"zk2": {"zookeeper_client_port": 70000}}, "host zk2: zookeeper_client_port=70000 is not a port"),
+        ({"zk1": {"zookeeper_election_port": "38x8"}}, "host zk1: zookeeper_election_port=38x8 is not a port"),
+        ({"zk3": {"zookeeper_peer_port": 2181}}, "host zk3: zookeeper_client_port, zookeeper_peer_port"),
+        ({"zk1": {"zookeeper_admin_enabled": "yes"}}, "host zk1: zookeeper_admin_enabled=yes must be true or false"),
+    ],
+)
+def test_bad_host_variables_are_named(tmp_path: Path, per_host: dict[str, dict[str, Any]], expected: str) -> None:
+    assert_refused(run_playbook("site.yml", inventory(tmp_path, **per_host)), expected)
+
+
+def test_provision_refuses_an_address_outside_the_sandbox_subnet(tmp_path: Path) -> None:
+    hosts = inventory(tmp_path)  # 127.0.0.1 is not in the sandbox subnet
+    network = "stacklab-test-refused"
+    env_args = ["-e", f"sandbox_network={network}", "-e", "sandbox_subnet=10.89.79.0/24"]
+    result = subprocess.run(
+        ["ansible-playbook", "-i", str(hosts), "playbooks/provision.yml", *env_args],
+        cwd=ROOT,
+        env={**os.environ, "ANSIBLE_CONFIG": str(ROOT / "ansible.cfg"), "ANSIBLE_NOCOLOR": "1"},
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    output = result.stdout + result.stderr
+    assert result.returncode != 0, output
+    assert "sandbox host zk1: ansible_host 127.0.0.1 must be an address .10-.254 in sandbox_subnet" in output
+    exists = subprocess.run(["podman", "network", "exists", network], check=False)
+    assert exists.returncode != 0, "the network was created although the inventory was refused"
