@@ -45,7 +45,7 @@ lint: venv
 	ansible-lint --profile production
 	ruff check .
 	ruff format --check .
-	mypy plugins tests bench
+	mypy plugins tests molecule bench
 
 unit: venv
 	pytest -q -m "not sandbox"

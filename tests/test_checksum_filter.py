@@ -15,8 +15,11 @@ NAME = "apache-zookeeper-3.9.4-bin.tar.gz"
         f"{DIGEST} *{NAME}\n",  # sha512sum --binary
         f"SHA512 ({NAME}) = {DIGEST}\n",  # BSD, as Hadoop publishes
         f"{DIGEST}\n",  # a bare digest
-        f"{NAME}: " + " ".join(DIGEST.upper()[i : i + 8] for i in range(0, 64, 8))
-        + "\n    " + " ".join(DIGEST.upper()[i : i + 8] for i in range(64, 128, 8)) + "\n",  # gpg --print-md
+        f"{NAME}: "
+        + " ".join(DIGEST.upper()[i : i + 8] for i in range(0, 64, 8))
+        + "\n    "
+        + " ".join(DIGEST.upper()[i : i + 8] for i in range(64, 128, 8))
+        + "\n",  # gpg --print-md
         f"{'cd' * 64}  other.tar.gz\n{DIGEST}  {NAME}\n",  # a file listing several archives
     ],
 )

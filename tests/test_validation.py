@@ -17,9 +17,9 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def inventory(tmp_path: Path, servers: int = 3, **per_host: dict[str, Any]) -> Path:
+def inventory(tmp_path: Path, servers: int = 3, per_host: dict[str, dict[str, Any]] | None = None) -> Path:
     hosts = {f"zk{n}": {"ansible_host": "127.0.0.1", "ansible_port": 9} for n in range(1, servers + 1)}
-    for host, variables in per_host.items():
+    for host, variables in (per_host or {}).items():
         hosts[host].update(variables)
     path = tmp_path / "hosts.yml"
     path.write_text(yaml.safe_dump({"all": {"children": {"zookeeper": {"hosts": hosts}}}}))
@@ -49,7 +49,7 @@ def assert_refused(result: subprocess.CompletedProcess[str], *expected: str) -> 
 
 
 def test_a_valid_inventory_passes_validation(tmp_path: Path) -> None:
-    result = run_playbook("playbooks/validate.yml", inventory(tmp_path, zk2={"zookeeper_id": 5}))
+    result = run_playbook("playbooks/validate.yml", inventory(tmp_path, per_host={"zk2": {"zookeeper_id": 5}}))
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -72,7 +72,7 @@ def test_an_even_ensemble_is_refused(tmp_path: Path, servers: int) -> None:
     ],
 )
 def test_bad_host_variables_are_named(tmp_path: Path, per_host: dict[str, dict[str, Any]], expected: str) -> None:
-    assert_refused(run_playbook("site.yml", inventory(tmp_path, **per_host)), expected)
+    assert_refused(run_playbook("site.yml", inventory(tmp_path, per_host=per_host)), expected)
 
 
 def test_provision_refuses_an_address_outside_the_sandbox_subnet(tmp_path: Path) -> None:

@@ -9,7 +9,9 @@ from collections.abc import Iterator
 import pytest
 from zookeeper_ensemble import has_quorum, leader_of, parse_srvr, poll
 
-LEADER_REPLY = "Zookeeper version: 3.9.4\nLatency min/avg/max: 0/0.0/0\nZxid: 0x100000002\nMode: leader\nNode count: 5\n"
+LEADER_REPLY = (
+    "Zookeeper version: 3.9.4\nLatency min/avg/max: 0/0.0/0\nZxid: 0x100000002\nMode: leader\nNode count: 5\n"
+)
 NOT_SERVING = "This ZooKeeper instance is not currently serving requests\n"
 
 
@@ -71,5 +73,5 @@ def test_an_unreachable_server_is_reported_not_raised() -> None:
 
 
 def test_two_leaders_are_no_quorum(servers: dict[str, str]) -> None:
-    state = {"a": {"mode": "leader"}, "b": {"mode": "leader"}}
-    assert not has_quorum(state)  # type: ignore[arg-type]
+    state: dict[str, dict[str, object]] = {"a": {"mode": "leader"}, "b": {"mode": "leader"}}
+    assert not has_quorum(state)

@@ -107,8 +107,14 @@ def copy_jars(maven: str, workdir: str, folder: str, spec: dict[str, Any], bom: 
         handle.write(pom_xml(list(spec["artifacts"]), bool(spec.get("transitive", True)), bom))
     os.makedirs(out, exist_ok=True)
     command = [
-        maven, "-B", "-q", "-f", pom, f"{DEPENDENCY_PLUGIN}:copy-dependencies",
-        f"-DoutputDirectory={out}", "-DincludeScope=runtime",
+        maven,
+        "-B",
+        "-q",
+        "-f",
+        pom,
+        f"{DEPENDENCY_PLUGIN}:copy-dependencies",
+        f"-DoutputDirectory={out}",
+        "-DincludeScope=runtime",
     ]
     result = subprocess.run(command, capture_output=True, text=True, check=False)
     if result.returncode != 0:
@@ -126,14 +132,17 @@ def reproducible(info: tarfile.TarInfo) -> tarfile.TarInfo:
 
 def pack(source: str, top: str, archive: str) -> None:
     partial = archive + ".partial"
-    with open(partial, "wb") as raw:
-        with gzip.GzipFile(filename="", fileobj=raw, mode="wb", mtime=0) as zipped, tarfile.open(fileobj=zipped, mode="w") as tar:
-            for root, dirs, files in os.walk(source):
-                dirs.sort()
-                for name in [*dirs, *sorted(files)]:
-                    full = os.path.join(root, name)
-                    arcname = os.path.join(top, os.path.relpath(full, source))
-                    tar.add(full, arcname=arcname, recursive=False, filter=reproducible)
+    with (
+        open(partial, "wb") as raw,
+        gzip.GzipFile(filename="", fileobj=raw, mode="wb", mtime=0) as zipped,
+        tarfile.open(fileobj=zipped, mode="w") as tar,
+    ):
+        for root, dirs, files in os.walk(source):
+            dirs.sort()
+            for name in [*dirs, *sorted(files)]:
+                full = os.path.join(root, name)
+                arcname = os.path.join(top, os.path.relpath(full, source))
+                tar.add(full, arcname=arcname, recursive=False, filter=reproducible)
     os.replace(partial, archive)
 
 

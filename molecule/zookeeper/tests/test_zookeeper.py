@@ -30,9 +30,7 @@ def ensemble() -> dict[str, testinfra.host.Host]:
 
 def mode(via: testinfra.host.Host, server: str) -> str | None:
     """The server's mode as seen through srvr from `via`, or None when it does not serve."""
-    reply = via.run(
-        f"exec 3<>/dev/tcp/{server}/{CLIENT_PORT} && printf srvr >&3 && timeout 3 cat <&3"
-    ).stdout
+    reply: str = via.run(f"exec 3<>/dev/tcp/{server}/{CLIENT_PORT} && printf srvr >&3 && timeout 3 cat <&3").stdout
     for line in reply.splitlines():
         if line.startswith("Mode:"):
             return line.split(":", 1)[1].strip()
@@ -56,7 +54,8 @@ def wait_until(condition: Callable[[], bool], deadline_s: float, interval_s: flo
 def zkcli(host: testinfra.host.Host, server: str, *args: str) -> str:
     result = host.run(f"ZK_SERVER={server}:{CLIENT_PORT} zkcli" + " %s" * len(args), *args)
     assert result.rc == 0, result.stderr
-    return result.stdout
+    output: str = result.stdout
+    return output
 
 
 def test_service_runs_from_the_explicit_java_command(ensemble: dict[str, testinfra.host.Host]) -> None:
