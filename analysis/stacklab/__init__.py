@@ -1,0 +1,1 @@
+"""stacklab's analysis: results folders in, tables, plots, comparisons and verdicts out."""

@@ -1,0 +1,111 @@
+"""The `stacklab` command: report, table, compare, timeline (validate and bench arrive with bench.yml)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .aggregate import aggregate
+from .compare import compare
+from .plots import save, timeline_plot
+from .report import analyse, write_report
+from .samples import Samples, load_results
+from .tables import RENDERERS, STD_KINDS, build_tables
+from .timeline import build_timelines, verdicts
+
+
+def _warn(samples: Samples) -> None:
+    for problem in samples.problems:
+        print(f"warning: {problem}", file=sys.stderr)
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    analysis = analyse(args.results, axis=args.axis, baseline=args.baseline)
+    _warn(analysis.samples)
+    print(write_report(analysis))
+    return 0
+
+
+def cmd_table(args: argparse.Namespace) -> int:
+    samples = load_results(args.results)
+    _warn(samples)
+    tables = build_tables(aggregate(samples), metric=args.metric, axis=args.axis, std=args.std, extended=args.extended)
+    sys.stdout.write(RENDERERS[args.format](tables))
+    return 0
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    side_a, side_b = load_results(args.results_a), load_results(args.results_b)
+    _warn(side_a)
+    _warn(side_b)
+    comparisons = [c for c in compare(aggregate(side_a), aggregate(side_b)) if args.metric in (None, c.metric)]
+    if not comparisons:
+        print("error: the two runs share no configuration to compare", file=sys.stderr)
+        return 1
+    for comparison in comparisons:
+        print(comparison.sentence)
+    return 0
+
+
+def cmd_timeline(args: argparse.Namespace) -> int:
+    samples = load_results(args.results)
+    _warn(samples)
+    timelines = build_timelines(samples, step=args.step)
+    if timelines is None:
+        print("error: no timeline samples (active_tasks, cpus, mem_mb, pending_tasks with labels.framework)", file=sys.stderr)
+        return 1
+    for verdict in verdicts(timelines, args.starvation_s, args.deadlock_s, args.fair_index):
+        print(f"{verdict.kind}: {verdict.text}")
+    paths = save(timeline_plot(timelines), args.results / "report" / "figures", "timeline")
+    print(f"figure: {paths[0]}")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(prog="stacklab", description=__doc__)
+    commands = root.add_subparsers(dest="command", required=True)
+
+    report = commands.add_parser("report", help="write RESULTS/report/report.html")
+    report.add_argument("results", type=Path)
+    report.add_argument("--axis", help="the matrix axis of tables and plots (default: the label that varies most)")
+    report.add_argument("--baseline", type=Path, help="another results folder to compare against")
+    report.set_defaults(run=cmd_report)
+
+    table = commands.add_parser("table", help="print tables in the papers' layout")
+    table.add_argument("results", type=Path)
+    table.add_argument("--format", choices=sorted(RENDERERS), default="md")
+    table.add_argument("--metric")
+    table.add_argument("--axis")
+    table.add_argument("--std", choices=STD_KINDS, default="sample")
+    table.add_argument("--extended", action="store_true", help="add median, its 95%% CI, n and warm-ups")
+    table.set_defaults(run=cmd_table)
+
+    comparison = commands.add_parser("compare", help="B against A, point by point")
+    comparison.add_argument("results_a", type=Path)
+    comparison.add_argument("results_b", type=Path)
+    comparison.add_argument("--metric")
+    comparison.set_defaults(run=cmd_compare)
+
+    timeline = commands.add_parser("timeline", help="multi-tenant verdicts and the allocation timeline")
+    timeline.add_argument("results", type=Path)
+    timeline.add_argument("--step", type=float, help="grid step in seconds (default: the sampling interval)")
+    timeline.add_argument("--starvation-s", type=float, default=10.0)
+    timeline.add_argument("--deadlock-s", type=float, default=30.0)
+    timeline.add_argument("--fair-index", type=float, default=0.9, help="Jain's index below which sharing failed")
+    timeline.set_defaults(run=cmd_timeline)
+    return root
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        code: int = args.run(args)
+    except (FileNotFoundError, KeyError, ValueError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

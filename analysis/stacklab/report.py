@@ -1,0 +1,107 @@
+"""One self-contained report.html per results folder: run metadata, input problems, tables, inline
+figures, comparisons and multi-tenant verdicts. Only report/ is written; samples are never touched."""
+
+from __future__ import annotations
+
+import base64
+import html
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .aggregate import Aggregate, aggregate
+from .compare import Comparison, compare
+from .plots import figures_for, save, timeline_plot
+from .samples import Samples, load_results
+from .tables import Table, build_tables
+from .timeline import Verdict, build_timelines, verdicts
+
+
+@dataclass
+class Analysis:
+    folder: Path
+    samples: Samples
+    aggregates: list[Aggregate]
+    tables: list[Table]
+    verdicts: list[Verdict] = field(default_factory=list)
+    comparisons: list[Comparison] = field(default_factory=list)
+
+
+def analyse(folder: Path, axis: str | None = None, baseline: Path | None = None) -> Analysis:
+    samples = load_results(folder)
+    aggregates = aggregate(samples)
+    analysis = Analysis(folder, samples, aggregates, build_tables(aggregates, axis=axis) if aggregates else [])
+    timelines = build_timelines(samples)
+    if timelines is not None:
+        analysis.verdicts = verdicts(timelines)
+    if baseline is not None:
+        analysis.comparisons = compare(aggregate(load_results(baseline)), aggregates)
+    return analysis
+
+
+def _table_html(table: Table) -> str:
+    head = "".join(f"<th>{html.escape(c)}</th>" for c in table.columns)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{html.escape(f'{v:.3f}' if isinstance(v, float) else str(v))}</td>" for v in row) + "</tr>"
+        for row in table.rows
+    )
+    notes = "".join(f"<p class=note>{html.escape(n)}</p>" for n in table.notes)
+    return f"<h3>{html.escape(table.title)}</h3><table><tr>{head}</tr>{body}</table>{notes}"
+
+
+def _figure_html(title: str, png: Path) -> str:
+    encoded = base64.b64encode(png.read_bytes()).decode("ascii")
+    return f'<figure><img alt="{html.escape(title)}" src="data:image/png;base64,{encoded}"><figcaption>{html.escape(title)}</figcaption></figure>'
+
+
+def _metadata_html(folder: Path) -> str:
+    parts = [f"<p>Results folder: <code>{html.escape(str(folder))}</code></p>"]
+    spec = folder / "spec.yml"
+    if spec.exists():
+        parts.append(f"<details><summary>Spec as run</summary><pre>{html.escape(spec.read_text())}</pre></details>")
+    environment = folder / "environment.json"
+    if environment.exists():
+        try:
+            pretty = json.dumps(json.loads(environment.read_text()), indent=2)
+        except ValueError:
+            pretty = "(environment.json is not valid JSON)"
+        parts.append(f"<details><summary>Environment</summary><pre>{html.escape(pretty)}</pre></details>")
+    return "".join(parts)
+
+
+STYLE = (
+    "body{font-family:sans-serif;max-width:1100px;margin:2em auto;color:#222}"
+    "table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #bbb;padding:3px 8px;text-align:right}"
+    "th{background:#eee}figure{margin:1em 0}img{max-width:100%}.note{color:#666;font-size:90%}"
+    ".problem{color:#a40}"
+)
+
+
+def write_report(analysis: Analysis, out: Path | None = None) -> Path:
+    out = out or analysis.folder / "report"
+    figures = figures_for(analysis.aggregates, out / "figures")
+    timelines = build_timelines(analysis.samples)
+    if timelines is not None:
+        figures.append(("Allocation per framework over time", save(timeline_plot(timelines), out / "figures", "timeline")))
+    sections = [f"<h1>stacklab report: {html.escape(analysis.folder.name)}</h1>", _metadata_html(analysis.folder)]
+    sections.append(f"<p>{len(analysis.samples)} samples, {len(analysis.aggregates)} configurations.</p>")
+    if analysis.samples.problems:
+        items = "".join(f"<li class=problem>{html.escape(p)}</li>" for p in analysis.samples.problems)
+        sections.append(f"<h2>Input problems (the rest was analysed)</h2><ul>{items}</ul>")
+    if analysis.verdicts:
+        items = "".join(f"<li><b>{v.kind}</b>: {html.escape(v.text)}</li>" for v in analysis.verdicts)
+        sections.append(f"<h2>Verdicts</h2><ul>{items}</ul>")
+    if analysis.comparisons:
+        items = "".join(f"<li>{html.escape(c.sentence)}</li>" for c in analysis.comparisons)
+        sections.append(f"<h2>Comparison</h2><ul>{items}</ul>")
+    sections.append("<h2>Tables</h2>" + "".join(_table_html(t) for t in analysis.tables))
+    sections.append("<h2>Figures</h2>" + "".join(_figure_html(title, files[0]) for title, files in figures))
+    document = f"<!doctype html><meta charset=utf-8><title>stacklab {html.escape(analysis.folder.name)}</title><style>{STYLE}</style>"
+    document += "\n".join(sections)
+    out.mkdir(parents=True, exist_ok=True)
+    target = out / "report.html"
+    partial = target.with_suffix(".html.partial")
+    partial.write_text(document, encoding="utf-8")
+    os.replace(partial, target)
+    return target
