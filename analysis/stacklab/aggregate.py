@@ -9,9 +9,13 @@ import numpy as np
 
 from .samples import Samples
 from .stats import Summary, summarize
+from .timeline import TIMELINE_METRICS
 
 # Labels that tell trials of one configuration apart, not configurations.
 TRIAL_LABELS = frozenset({"trial", "warmup", "cell"})
+
+# Samples that describe the run over time rather than a trial's result: not aggregated.
+NOT_TRIAL_RESULTS = frozenset({*TIMELINE_METRICS, "capacity_cpus", "capacity_mem_mb", "submitted"})
 
 LabelKey = tuple[tuple[str, Any], ...]
 
@@ -45,7 +49,9 @@ def _hashable(value: Any) -> Any:
     return value
 
 
-def group_values(samples: Samples) -> tuple[dict[Config, list[float]], dict[Config, int]]:
+def group_values(
+    samples: Samples, exclude: frozenset[str] = frozenset()
+) -> tuple[dict[Config, list[float]], dict[Config, int]]:
     """Measured values and warm-up counts per configuration, in one pass over the samples."""
     # Samples that share a label set share one dict object (see samples._LabelCache), so the key
     # derived from a label set is computed once per set, not once per sample.
@@ -53,6 +59,8 @@ def group_values(samples: Samples) -> tuple[dict[Config, list[float]], dict[Conf
     values: dict[tuple[str, str, LabelKey], list[float]] = {}
     warmups: dict[tuple[str, str, LabelKey], int] = {}
     for metric, value, unit, labels in zip(samples.metric, samples.value, samples.unit, samples.labels, strict=True):
+        if metric in exclude:
+            continue
         entry = keys.get(id(labels))
         if entry is None:
             key = tuple(sorted((k, _hashable(v)) for k, v in labels.items() if k not in TRIAL_LABELS))
@@ -72,9 +80,9 @@ def group_values(samples: Samples) -> tuple[dict[Config, list[float]], dict[Conf
     )
 
 
-def aggregate(samples: Samples, level: float = 0.95) -> list[Aggregate]:
-    """One Aggregate per configuration, ordered by metric and labels."""
-    grouped, warmups = group_values(samples)
+def aggregate(samples: Samples, level: float = 0.95, exclude: frozenset[str] = NOT_TRIAL_RESULTS) -> list[Aggregate]:
+    """One Aggregate per configuration, ordered by metric and labels; `exclude` names metrics to leave out."""
+    grouped, warmups = group_values(samples, exclude)
     result = []
     for config in sorted(grouped, key=lambda c: (c.metric, c.unit, repr(c.labels))):
         values = np.asarray(grouped[config], dtype=np.float64)

@@ -54,31 +54,42 @@ def build_tables(
     if metric is not None and not by_metric:
         raise KeyError(f"no samples of metric {metric!r}")
     tables = []
+    without_axis: list[Aggregate] = []
     for (name, unit), items in sorted(by_metric.items()):
-        table_axis = axis or choose_axis(items) or "configuration"
+        table_axis = axis or choose_axis(items)
+        if table_axis is None:
+            without_axis += items  # a single configuration: one row of the run's summary table
+            continue
         groups: dict[LabelKey, list[Aggregate]] = defaultdict(list)
         for item in items:
             groups[tuple((k, v) for k, v in item.config.labels if k != table_axis)].append(item)
         for rest, members in sorted(groups.items(), key=lambda g: repr(g[0])):
-            tables.append(_table(name, unit, table_axis, rest, members, std, extended))
+            tables.append(_table(f"{name} ({unit})", table_axis, rest, members, std, extended))
+    if without_axis:
+        shared = tuple(sorted(set.intersection(*(set(item.config.labels) for item in without_axis))))
+        tables.append(_table("summary", "metric", shared, without_axis, std, extended))
     return tables
 
 
-def _table(
-    metric: str, unit: str, axis: str, rest: LabelKey, members: list[Aggregate], std: str, extended: bool
-) -> Table:
+def _row_label(item: Aggregate, axis: str) -> Any:
+    if axis == "metric":
+        return f"{item.config.metric} ({item.config.unit})"
+    return item.config.label(axis, "-")
+
+
+def _table(subject: str, axis: str, rest: LabelKey, members: list[Aggregate], std: str, extended: bool) -> Table:
     columns = [axis.upper(), "Mean", "Std Dev", "Min", "Max"]
     if extended:
         columns += ["Median", "Median CI low", "Median CI high", "n", "Warm-ups"]
     rows = []
-    for item in sorted(members, key=lambda m: _sort_key(m.config.label(axis, ""))):
+    for item in sorted(members, key=lambda m: _sort_key(_row_label(m, axis))):
         s = item.summary
-        row: list[Any] = [item.config.label(axis, "-"), s.mean, getattr(s, f"std_{std}"), s.min, s.max]
+        row: list[Any] = [_row_label(item, axis), s.mean, getattr(s, f"std_{std}"), s.min, s.max]
         if extended:
             row += [s.median, s.median_ci[0], s.median_ci[1], s.n, item.warmups]
         rows.append(row)
     context = ", ".join(f"{k}={v}" for k, v in rest)
-    title = f"RESULTS: {metric} ({unit})" + (f" — {context}" if context else "")
+    title = f"RESULTS: {subject}" + (f" — {context}" if context else "")
     notes = [f"Std Dev is the {std} standard deviation ({'n - 1' if std == 'sample' else 'n'} in the denominator)"]
     return Table(title, columns, rows, notes)
 
