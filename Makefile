@@ -13,7 +13,7 @@ export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 EXPERIMENT ?= experiments/zookeeper-smoke.yml
 SCENARIOS ?= zookeeper
 
-.PHONY: help setup host venv image mirror test lint unit molecule bench converge-bench clean-sandbox
+.PHONY: help setup host venv image mirror test lint unit molecule bench converge-bench analysis-bench clean-sandbox
 
 help:
 	@echo "make test      lint, unit tests and molecule scenarios ($(SCENARIOS)); all set-up included"
@@ -45,7 +45,7 @@ lint: venv
 	ansible-lint --profile production
 	ruff check .
 	ruff format --check .
-	mypy plugins tests molecule bench
+	mypy plugins tests molecule bench analysis
 
 unit: venv
 	pytest -q -m "not sandbox"
@@ -61,6 +61,9 @@ bench: setup
 
 converge-bench: setup
 	python bench/converge.py
+
+analysis-bench: venv
+	python bench/analysis_throughput.py
 
 clean-sandbox: venv
 	ansible-playbook playbooks/teardown.yml

@@ -1,10 +1,36 @@
-"""Make the project's Ansible plugins importable as plain Python for unit tests."""
+"""Shared test set-up: the project's Ansible plugins importable as plain Python, and results
+folders in the format of DESIGN.md written as bench.yml writes them."""
 
 from __future__ import annotations
 
+import json
 import sys
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 for folder in ("plugins/filter", "plugins/modules"):
     sys.path.insert(0, str(ROOT / folder))
+
+Sample = dict[str, Any]
+
+
+def sample(metric: str, value: float, unit: str = "s", timestamp: float = 1763700000.0, **labels: Any) -> Sample:
+    return {"metric": metric, "value": value, "unit": unit, "timestamp": timestamp, "labels": labels}
+
+
+@pytest.fixture
+def results(tmp_path: Path) -> Callable[..., Path]:
+    """Write samples (dicts, or raw lines as str) to <tmp>/<name>/samples.jsonl; return the folder."""
+
+    def write(samples: Iterable[Sample | str], name: str = "run") -> Path:
+        folder = tmp_path / name
+        folder.mkdir()
+        lines = [s if isinstance(s, str) else json.dumps(s) + "\n" for s in samples]
+        (folder / "samples.jsonl").write_text("".join(lines))
+        return folder
+
+    return write

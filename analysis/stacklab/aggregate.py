@@ -9,13 +9,10 @@ import numpy as np
 
 from .samples import Samples
 from .stats import Summary, summarize
-from .timeline import TIMELINE_METRICS
+from .timeline import NOT_AGGREGATED
 
 # Labels that tell trials of one configuration apart, not configurations.
 TRIAL_LABELS = frozenset({"trial", "warmup", "cell"})
-
-# Samples that describe the run over time rather than a trial's result: not aggregated.
-NOT_TRIAL_RESULTS = frozenset({*TIMELINE_METRICS, "capacity_cpus", "capacity_mem_mb", "submitted"})
 
 LabelKey = tuple[tuple[str, Any], ...]
 
@@ -51,40 +48,50 @@ def _hashable(value: Any) -> Any:
 
 def group_values(
     samples: Samples, exclude: frozenset[str] = frozenset()
-) -> tuple[dict[Config, list[float]], dict[Config, int]]:
-    """Measured values and warm-up counts per configuration, in one pass over the samples."""
-    # Samples that share a label set share one dict object (see samples._LabelCache), so the key
-    # derived from a label set is computed once per set, not once per sample.
-    keys: dict[int, tuple[LabelKey, bool]] = {}
-    values: dict[tuple[str, str, LabelKey], list[float]] = {}
-    warmups: dict[tuple[str, str, LabelKey], int] = {}
-    for metric, value, unit, labels in zip(samples.metric, samples.value, samples.unit, samples.labels, strict=True):
+) -> tuple[dict[Config, np.ndarray], dict[Config, int]]:
+    """Measured values and warm-up counts per configuration.
+
+    Every row gets one integer code from its metric, unit and label set, so grouping is a numpy
+    sort; a label set's configuration key is derived once per set, not once per sample.
+    """
+    metrics, units = samples.metrics, samples.units
+    label_count = max(len(samples.label_sets), 1)
+    row_codes = (samples.metric_codes * len(units) + samples.unit_codes) * label_count + samples.label_ids
+    order = np.argsort(row_codes, kind="stable")
+    starts = np.concatenate(([0], np.flatnonzero(np.diff(row_codes[order])) + 1)) if len(order) else np.empty(0, int)
+    values = samples.value
+    label_keys = [
+        (
+            tuple(sorted((k, _hashable(v)) for k, v in labels.items() if k not in TRIAL_LABELS)),
+            bool(labels.get("warmup")),
+        )
+        for labels in samples.label_sets
+    ]
+    measured: dict[Config, np.ndarray] = {}
+    warmups: dict[Config, int] = {}
+    for start, chunk in zip(starts, np.split(order, starts[1:]), strict=True):
+        code = int(row_codes[order[start]])
+        label_id = code % label_count
+        metric = metrics[code // label_count // len(units)]
         if metric in exclude:
             continue
-        entry = keys.get(id(labels))
-        if entry is None:
-            key = tuple(sorted((k, _hashable(v)) for k, v in labels.items() if k not in TRIAL_LABELS))
-            entry = keys[id(labels)] = (key, bool(labels.get("warmup", False)))
-        group = (metric, unit, entry[0])
-        if entry[1]:
-            warmups[group] = warmups.get(group, 0) + 1
-            values.setdefault(group, [])
+        key, warmup = label_keys[label_id]
+        config = Config(metric, units[code // label_count % len(units)], key)
+        if warmup:
+            warmups[config] = warmups.get(config, 0) + len(chunk)
+            measured.setdefault(config, np.empty(0))
         else:
-            bucket = values.get(group)
-            if bucket is None:
-                bucket = values[group] = []
-            bucket.append(value)
-    return (
-        {Config(*group): bucket for group, bucket in values.items()},
-        {Config(*group): count for group, count in warmups.items()},
-    )
+            measured[config] = (
+                np.concatenate((measured[config], values[chunk])) if config in measured else values[chunk]
+            )
+    return measured, warmups
 
 
-def aggregate(samples: Samples, level: float = 0.95, exclude: frozenset[str] = NOT_TRIAL_RESULTS) -> list[Aggregate]:
+def aggregate(samples: Samples, level: float = 0.95, exclude: frozenset[str] = NOT_AGGREGATED) -> list[Aggregate]:
     """One Aggregate per configuration, ordered by metric and labels; `exclude` names metrics to leave out."""
     grouped, warmups = group_values(samples, exclude)
     result = []
     for config in sorted(grouped, key=lambda c: (c.metric, c.unit, repr(c.labels))):
-        values = np.asarray(grouped[config], dtype=np.float64)
+        values = grouped[config]
         result.append(Aggregate(config, summarize(values, level), warmups.get(config, 0), values))
     return result

@@ -53,7 +53,10 @@ def cmd_timeline(args: argparse.Namespace) -> int:
     _warn(samples)
     timelines = build_timelines(samples, step=args.step)
     if timelines is None:
-        print("error: no timeline samples (active_tasks, cpus, mem_mb, pending_tasks with labels.framework)", file=sys.stderr)
+        print(
+            "error: no timeline samples (active_tasks, cpus, mem_mb, pending_tasks with labels.framework)",
+            file=sys.stderr,
+        )
         return 1
     for verdict in verdicts(timelines, args.starvation_s, args.deadlock_s, args.fair_index):
         print(f"{verdict.kind}: {verdict.text}")

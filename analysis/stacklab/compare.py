@@ -51,10 +51,12 @@ def side_names(a: list[Aggregate], b: list[Aggregate]) -> tuple[set[str], str, s
     return differing, name_a, name_b
 
 
-def _sentence(metric: str, unit: str, point: str, a_name: str, b_name: str, a: Aggregate, b: Aggregate, r: Ratio) -> str:
+def _sentence(
+    metric: str, unit: str, point: str, a_name: str, b_name: str, a: Aggregate, b: Aggregate, r: Ratio
+) -> str:
     where = f" at {point}" if point else ""
     medians = f"median {b.summary.median:.3f} {unit} vs {a.summary.median:.3f} {unit}"
-    interval = f"{r.ci[0]:.2f}x–{r.ci[1]:.2f}x"
+    interval = f"{r.ci[0]:.2f}x-{r.ci[1]:.2f}x"
     p_value = "n/a" if np.isnan(r.p_value) else f"{r.p_value:.3g}"
     evidence = f"({medians}; 95% CI of the ratio {interval}; Mann-Whitney p={p_value})"
     if r.ci[0] <= 1 <= r.ci[1]:

@@ -10,14 +10,14 @@ from pathlib import Path
 import matplotlib
 
 matplotlib.use("Agg")  # files only, no display
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.figure import Figure
 
-from .aggregate import Aggregate  # noqa: E402
-from .stats import Growth, fit_growth  # noqa: E402
-from .tables import _sort_key, choose_axis  # noqa: E402
-from .timeline import Timelines  # noqa: E402
+from .aggregate import Aggregate
+from .stats import Growth, fit_growth
+from .tables import _sort_key, choose_axis
+from .timeline import Timelines
 
 
 def slug(text: str) -> str:
@@ -108,7 +108,9 @@ def figures_for(aggregates: list[Aggregate], folder: Path, axis: str | None = No
             members = [m for m in members if m.summary.n]
             if not members:
                 continue
-            written.append((f"Box plot: {title}", save(box_plot(title, metric_axis, members), folder, "box-" + slug(title))))
+            written.append(
+                (f"Box plot: {title}", save(box_plot(title, metric_axis, members), folder, "box-" + slug(title)))
+            )
             x = numeric_axis(members, metric_axis)
             if x is not None and len(x) >= 4:
                 growth = fit_growth(x, np.array([m.summary.median for m in members]))

@@ -43,7 +43,9 @@ def analyse(folder: Path, axis: str | None = None, baseline: Path | None = None)
 def _table_html(table: Table) -> str:
     head = "".join(f"<th>{html.escape(c)}</th>" for c in table.columns)
     body = "".join(
-        "<tr>" + "".join(f"<td>{html.escape(f'{v:.3f}' if isinstance(v, float) else str(v))}</td>" for v in row) + "</tr>"
+        "<tr>"
+        + "".join(f"<td>{html.escape(f'{v:.3f}' if isinstance(v, float) else str(v))}</td>" for v in row)
+        + "</tr>"
         for row in table.rows
     )
     notes = "".join(f"<p class=note>{html.escape(n)}</p>" for n in table.notes)
@@ -52,7 +54,9 @@ def _table_html(table: Table) -> str:
 
 def _figure_html(title: str, png: Path) -> str:
     encoded = base64.b64encode(png.read_bytes()).decode("ascii")
-    return f'<figure><img alt="{html.escape(title)}" src="data:image/png;base64,{encoded}"><figcaption>{html.escape(title)}</figcaption></figure>'
+    caption = html.escape(title)
+    image = f'<img alt="{caption}" src="data:image/png;base64,{encoded}">'
+    return f"<figure>{image}<figcaption>{caption}</figcaption></figure>"
 
 
 def _metadata_html(folder: Path) -> str:
@@ -83,7 +87,9 @@ def write_report(analysis: Analysis, out: Path | None = None) -> Path:
     figures = figures_for(analysis.aggregates, out / "figures")
     timelines = build_timelines(analysis.samples)
     if timelines is not None:
-        figures.append(("Allocation per framework over time", save(timeline_plot(timelines), out / "figures", "timeline")))
+        figures.append(
+            ("Allocation per framework over time", save(timeline_plot(timelines), out / "figures", "timeline"))
+        )
     sections = [f"<h1>stacklab report: {html.escape(analysis.folder.name)}</h1>", _metadata_html(analysis.folder)]
     sections.append(f"<p>{len(analysis.samples)} samples, {len(analysis.aggregates)} configurations.</p>")
     if analysis.samples.problems:
@@ -97,7 +103,8 @@ def write_report(analysis: Analysis, out: Path | None = None) -> Path:
         sections.append(f"<h2>Comparison</h2><ul>{items}</ul>")
     sections.append("<h2>Tables</h2>" + "".join(_table_html(t) for t in analysis.tables))
     sections.append("<h2>Figures</h2>" + "".join(_figure_html(title, files[0]) for title, files in figures))
-    document = f"<!doctype html><meta charset=utf-8><title>stacklab {html.escape(analysis.folder.name)}</title><style>{STYLE}</style>"
+    title = f"<title>stacklab {html.escape(analysis.folder.name)}</title>"
+    document = f"<!doctype html><meta charset=utf-8>{title}<style>{STYLE}</style>"
     document += "\n".join(sections)
     out.mkdir(parents=True, exist_ok=True)
     target = out / "report.html"

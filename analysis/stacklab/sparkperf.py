@@ -54,7 +54,9 @@ def parse_classic_summary(line: str) -> ClassicSummary:
     return ClassicSummary(match.group("test"), _options(match.group("options")), **numbers)
 
 
-def samples_from_output(text: str, labels: dict[str, Any], timestamp: float, ignored_trials: int = 0) -> list[dict[str, Any]]:
+def samples_from_output(
+    text: str, labels: dict[str, Any], timestamp: float, ignored_trials: int = 0
+) -> list[dict[str, Any]]:
     """job_time samples from a driver's output; the first `ignored_trials` are marked as warm-ups."""
     line = next((candidate for candidate in text.splitlines() if RESULTS_TOKEN in candidate), None)
     if line is None:

@@ -11,6 +11,7 @@ from scipy import optimize
 from scipy import stats as scipy_stats
 
 Array = NDArray[np.float64]
+Mask = NDArray[np.bool_]
 BOOTSTRAP_RESAMPLES = 2000
 # Above this many values a bootstrap costs more than it tells; the distribution-free interval from
 # order statistics (binomial ranks) is used instead.
@@ -110,7 +111,7 @@ def fit_growth(x: Array, y: Array, level: float = 0.95) -> Growth:
     u = x / x_scale
 
     def model(u: Array, a: float, b: float, k: float) -> Array:
-        return a + b * np.power(u, k)  # type: ignore[no-any-return]
+        return a + b * np.power(u, k)
 
     start = (float(np.min(y)), float(np.max(y) - np.min(y)) or 1.0, 1.0)
     try:

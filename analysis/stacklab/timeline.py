@@ -14,9 +14,11 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .samples import Samples
-from .stats import Array
+from .stats import Array, Mask
 
 TIMELINE_METRICS = ("active_tasks", "pending_tasks", "cpus", "mem_mb", "completed_tasks")
+# Samples that describe the run over time rather than a trial's result.
+NOT_AGGREGATED = frozenset({*TIMELINE_METRICS, "capacity_cpus", "capacity_mem_mb", "submitted"})
 
 
 @dataclass
@@ -48,22 +50,26 @@ class Verdict:
 
 
 def build_timelines(
-    samples: Samples, step: float | None = None, capacity_cpus: float | None = None, capacity_mem_mb: float | None = None
+    samples: Samples,
+    step: float | None = None,
+    capacity_cpus: float | None = None,
+    capacity_mem_mb: float | None = None,
 ) -> Timelines | None:
     raw: dict[str, dict[str, list[tuple[float, float]]]] = {}
     submitted: dict[str, float] = {}
-    for metric, value, timestamp, labels in zip(samples.metric, samples.value, samples.timestamp, samples.labels, strict=True):
-        framework = labels.get("framework")
-        if metric == "capacity_cpus" and capacity_cpus is None:
-            capacity_cpus = value
-        elif metric == "capacity_mem_mb" and capacity_mem_mb is None:
-            capacity_mem_mb = value
+    for sample in samples.rows(NOT_AGGREGATED):
+        framework = sample.labels.get("framework")
+        if sample.metric == "capacity_cpus" and capacity_cpus is None:
+            capacity_cpus = sample.value
+        elif sample.metric == "capacity_mem_mb" and capacity_mem_mb is None:
+            capacity_mem_mb = sample.value
         elif framework is None:
             continue
-        elif metric in TIMELINE_METRICS:
-            raw.setdefault(str(framework), {}).setdefault(metric, []).append((timestamp, value))
-        elif metric == "submitted":
-            submitted[str(framework)] = min(timestamp, submitted.get(str(framework), timestamp))
+        elif sample.metric in TIMELINE_METRICS:
+            raw.setdefault(str(framework), {}).setdefault(sample.metric, []).append((sample.timestamp, sample.value))
+        elif sample.metric == "submitted":
+            first = submitted.get(str(framework), sample.timestamp)
+            submitted[str(framework)] = min(sample.timestamp, first)
     if not raw:
         return None
     times = np.array(sorted({t for metrics in raw.values() for points in metrics.values() for t, _ in points}))
@@ -89,7 +95,7 @@ def _hold(points: list[tuple[float, float]], at: Array) -> Array:
     return held
 
 
-def _runs(mask: Array, grid: Array, min_duration: float) -> list[tuple[float, float]]:
+def _runs(mask: Mask, grid: Array, min_duration: float) -> list[tuple[float, float]]:
     """[start, end) windows where mask holds for at least min_duration seconds."""
     step = float(grid[1] - grid[0]) if len(grid) > 1 else 0.0
     windows = []
@@ -125,14 +131,15 @@ def starvation(timelines: Timelines, threshold: float = 10.0) -> list[Verdict]:
         for window in _runs((pending > 0) & (cpus <= 0) & (running <= 0), timelines.grid, threshold):
             waiting = _window_mean(pending, timelines.grid, window)
             text = (
-                f"{framework} starved for {window[1] - window[0]:.1f} s (t={window[0]:.1f}–{window[1]:.1f} s):"
-                f" {waiting:.0f} tasks pending on average and no CPUs, while others held {_held_by_others(timelines, framework, window)}"
+                f"{framework} starved for {window[1] - window[0]:.1f} s (t={window[0]:.1f}-{window[1]:.1f} s):"
+                f" {waiting:.0f} tasks pending on average and no CPUs,"
+                f" while others held {_held_by_others(timelines, framework, window)}"
             )
             verdicts.append(Verdict("starvation", framework, window[0], window[1], text))
     return verdicts
 
 
-def _progressing(timelines: Timelines, framework: str) -> Array:
+def _progressing(timelines: Timelines, framework: str) -> Mask:
     running = timelines.get(framework, "active_tasks") > 0
     completed = timelines.series[framework].get("completed_tasks")
     if completed is None:
@@ -160,7 +167,7 @@ def deadlock(timelines: Timelines, threshold: float = 30.0) -> list[Verdict]:
                 memory = _window_mean(timelines.get(holder, "mem_mb"), timelines.grid, window)
                 pending = _window_mean(timelines.get(waiter, "pending_tasks"), timelines.grid, window)
                 text = (
-                    f"deadlock for {window[1] - window[0]:.1f} s (t={window[0]:.1f}–{window[1]:.1f} s): {holder} held"
+                    f"deadlock for {window[1] - window[0]:.1f} s (t={window[0]:.1f}-{window[1]:.1f} s): {holder} held"
                     f" {cpus:.1f} CPUs and {memory:.0f} MB without running a task while {waiter} waited with"
                     f" {pending:.0f} tasks pending"
                 )
@@ -181,7 +188,7 @@ def dominant_shares(timelines: Timelines) -> dict[str, Array]:
     return shares
 
 
-def jain_index(shares: dict[str, Array], active: dict[str, Array]) -> Array:
+def jain_index(shares: dict[str, Array], active: dict[str, Mask]) -> Array:
     """Jain's index over the frameworks with demand at each time (NaN where fewer than two)."""
     matrix = np.array([shares[f] for f in sorted(shares)])
     demand = np.array([active[f] for f in sorted(shares)])
@@ -197,7 +204,8 @@ def jain_index(shares: dict[str, Array], active: dict[str, Array]) -> Array:
 def fairness(timelines: Timelines, threshold: float = 0.9) -> list[Verdict]:
     shares = dominant_shares(timelines)
     active = {
-        f: (timelines.get(f, "pending_tasks") > 0) | (timelines.get(f, "active_tasks") > 0) for f in timelines.frameworks
+        f: (timelines.get(f, "pending_tasks") > 0) | (timelines.get(f, "active_tasks") > 0)
+        for f in timelines.frameworks
     }
     index = jain_index(shares, active)
     contended = ~np.isnan(index)
@@ -209,7 +217,7 @@ def fairness(timelines: Timelines, threshold: float = 0.9) -> list[Verdict]:
     mean_shares = ", ".join(f"{f} {float(np.mean(shares[f][contended])):.2f}" for f in timelines.frameworks)
     outcome = "fair sharing held" if mean >= threshold else "fair sharing failed"
     text = (
-        f"{outcome} while frameworks competed (t={window[0]:.1f}–{window[1]:.1f} s): Jain's index {mean:.2f} on"
+        f"{outcome} while frameworks competed (t={window[0]:.1f}-{window[1]:.1f} s): Jain's index {mean:.2f} on"
         f" average, lowest {float(index[worst]):.2f} at t={float(timelines.grid[worst]):.1f} s; mean dominant shares"
         f" {mean_shares}"
     )
@@ -229,7 +237,10 @@ def startup_overhead(timelines: Timelines) -> list[Verdict]:
         )
         submitted = timelines.submitted.get(framework, first_seen)
         started = float(timelines.grid[running[0]])
-        text = f"{framework} ran its first task {started - submitted:.1f} s after submission (t={submitted:.1f}–{started:.1f} s)"
+        text = (
+            f"{framework} ran its first task {started - submitted:.1f} s after submission"
+            f" (t={submitted:.1f}-{started:.1f} s)"
+        )
         verdicts.append(Verdict("startup", framework, submitted, started, text))
     return verdicts
 

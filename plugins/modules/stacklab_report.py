@@ -47,7 +47,9 @@ def main() -> None:
         from stacklab.report import analyse, write_report
         from stacklab.tables import to_markdown
     except ImportError as error:
-        module.fail_json(msg=f"the stacklab analysis package is not importable by this Python ({error}); run `make venv`")
+        module.fail_json(
+            msg=f"the stacklab analysis package is not importable by this Python ({error}); run `make venv`"
+        )
     baseline = Path(module.params["baseline"]) if module.params["baseline"] else None
     try:
         analysis = analyse(Path(module.params["results"]), axis=module.params["axis"], baseline=baseline)

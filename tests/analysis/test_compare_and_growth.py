@@ -8,7 +8,6 @@ import numpy as np
 import pytest
 from conftest import sample
 from paper_tables import TABLE_III, TABLE_IV, trials_for
-
 from stacklab.aggregate import aggregate
 from stacklab.compare import compare
 from stacklab.samples import load_results
@@ -37,15 +36,23 @@ def test_osv_against_linux_point_by_point(results: Callable[..., Path]) -> None:
 
 def test_the_same_distribution_is_no_clear_difference(results: Callable[..., Path]) -> None:
     values = [1.0, 1.2, 0.9, 1.1, 1.05]
-    a = aggregate(load_results(results([sample("job_time", v, trial=i, system="a") for i, v in enumerate(values)], "a")))
-    b = aggregate(load_results(results([sample("job_time", v, trial=i, system="b") for i, v in enumerate(values)], "b")))
+    a = aggregate(
+        load_results(results([sample("job_time", v, trial=i, system="a") for i, v in enumerate(values)], "a"))
+    )
+    b = aggregate(
+        load_results(results([sample("job_time", v, trial=i, system="b") for i, v in enumerate(values)], "b"))
+    )
     (point,) = compare(a, b)
     assert point.sentence.startswith("job_time: no clear difference between b and a, ratio 1.00x")
 
 
 @pytest.mark.parametrize(
     ("curve", "verdict"),
-    [(lambda x: 2 + 0.5 * x, "linear"), (lambda x: 1 + 0.02 * x**2, "super-linear"), (lambda x: 3 * np.sqrt(x), "sub-linear")],
+    [
+        (lambda x: 2 + 0.5 * x, "linear"),
+        (lambda x: 1 + 0.02 * x**2, "super-linear"),
+        (lambda x: 3 * np.sqrt(x), "sub-linear"),
+    ],
 )
 def test_growth_tells_linear_from_super_linear(curve: Callable[[np.ndarray], np.ndarray], verdict: str) -> None:
     x = np.arange(1000, 11000, 1000, dtype=np.float64) / 100

@@ -6,11 +6,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import sample
 from paper_tables import TABLE_III, TABLE_IV, trials_for
-
 from stacklab.cli import main
 
 Row = tuple[float, float, float, float]
@@ -24,7 +24,7 @@ def run_from_table(table: dict[int, Row], system: str) -> tuple[list[dict[str, o
         if trials is None:
             continue  # the paper's row is not self-consistent (see paper_tables)
         reproducible[num_tasks] = row
-        labels = {"test": "scheduling-throughput", "num_tasks": num_tasks, "system": system}
+        labels: dict[str, Any] = {"test": "scheduling-throughput", "num_tasks": num_tasks, "system": system}
         # A slow warm-up that must not leak into the statistics.
         samples.append(sample("job_time", 999.0, trial=0, warmup=True, **labels))
         samples += [sample("job_time", value, trial=t, warmup=False, **labels) for t, value in enumerate(trials, 1)]

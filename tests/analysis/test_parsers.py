@@ -4,7 +4,6 @@ import json
 from pathlib import Path
 
 import pytest
-
 from stacklab.eventlog import parse_event_log
 from stacklab.sparkperf import parse_classic_summary, parse_results_line, samples_from_output
 

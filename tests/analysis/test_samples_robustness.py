@@ -6,10 +6,10 @@ import hashlib
 import json
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import sample
-
 from stacklab.aggregate import aggregate
 from stacklab.cli import main
 from stacklab.samples import load_results
@@ -19,7 +19,7 @@ def digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def good(n: int, **labels: object) -> list[dict[str, object]]:
+def good(n: int, **labels: Any) -> list[dict[str, object]]:
     return [sample("job_time", 1.0 + t, trial=t, **labels) for t in range(1, n + 1)]
 
 
@@ -50,8 +50,11 @@ def test_unknown_metrics_are_analysed_as_they_are(results: Callable[..., Path]) 
 
 def test_time_units_convert_and_foreign_units_are_kept_apart(results: Callable[..., Path]) -> None:
     folder = results(
-        [sample("job_time", 1500, unit="ms", trial=1), sample("job_time", 2.5, unit="s", trial=2)]
-        + [sample("job_time", 7, unit="MB", trial=3)]
+        [
+            sample("job_time", 1500, unit="ms", trial=1),
+            sample("job_time", 2.5, unit="s", trial=2),
+            sample("job_time", 7, unit="MB", trial=3),
+        ]
     )
     samples = load_results(folder)
     by_unit = {item.config.unit: item for item in aggregate(samples)}

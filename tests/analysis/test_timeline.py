@@ -8,9 +8,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 from conftest import Sample, sample
-
 from stacklab.samples import load_results
-from stacklab.timeline import build_timelines, deadlock, fairness, jain_index, starvation, startup_overhead
+from stacklab.timeline import build_timelines, deadlock, fairness, jain_index, startup_overhead, starvation
 
 T0 = 1763700000.0
 
@@ -39,7 +38,9 @@ def capacity() -> list[Sample]:
 def test_a_known_starvation_window_is_found(results: Callable[..., Path]) -> None:
     # Spark holds the whole cluster until t=60; Hadoop has 40 tasks pending from t=20 and gets
     # CPUs only at t=60: starved from 20 to 60 s.
-    spark = tenant("spark", 100, cpus=lambda t: 8 if t < 60 else 4, active=lambda t: 8 if t < 60 else 4, pending=lambda t: 0)
+    spark = tenant(
+        "spark", 100, cpus=lambda t: 8 if t < 60 else 4, active=lambda t: 8 if t < 60 else 4, pending=lambda t: 0
+    )
     hadoop = tenant(
         "hadoop", 100, cpus=lambda t: 0 if t < 60 else 4, active=lambda t: 0 if t < 60 else 4,
         pending=lambda t: 40 if 20 <= t < 60 else (36 if t >= 60 else 0),
@@ -49,12 +50,14 @@ def test_a_known_starvation_window_is_found(results: Callable[..., Path]) -> Non
     (verdict,) = starvation(timelines, threshold=10)
     assert verdict.framework == "hadoop"
     assert (verdict.start, verdict.end) == pytest.approx((20.0, 60.0), abs=1.0)
-    assert "hadoop starved for 40.0 s (t=20.0–60.0 s): 40 tasks pending" in verdict.text
+    assert "hadoop starved for 40.0 s (t=20.0-60.0 s): 40 tasks pending" in verdict.text
     assert "spark 8.0 CPUs" in verdict.text
 
 
 def test_no_starvation_when_pending_work_is_served(results: Callable[..., Path]) -> None:
-    both = tenant("a", 50, lambda t: 4, lambda t: 4, lambda t: 10) + tenant("b", 50, lambda t: 4, lambda t: 4, lambda t: 10)
+    both = tenant("a", 50, lambda t: 4, lambda t: 4, lambda t: 10) + tenant(
+        "b", 50, lambda t: 4, lambda t: 4, lambda t: 10
+    )
     timelines = build_timelines(load_results(results(both + capacity())))
     assert timelines is not None
     assert starvation(timelines, threshold=5) == []
@@ -82,10 +85,12 @@ def test_jain_index_of_known_shares() -> None:
 
 
 def test_startup_overhead_runs_from_submission_to_the_first_task(results: Callable[..., Path]) -> None:
-    spark = tenant("spark", 30, cpus=lambda t: 2 if t >= 8 else 0, active=lambda t: 2 if t >= 12 else 0, pending=lambda t: 2)
+    spark = tenant(
+        "spark", 30, cpus=lambda t: 2 if t >= 8 else 0, active=lambda t: 2 if t >= 12 else 0, pending=lambda t: 2
+    )
     submitted = sample("submitted", 1, unit="event", timestamp=T0 + 5, framework="spark")
     timelines = build_timelines(load_results(results([*spark, submitted])))
     assert timelines is not None
     (verdict,) = startup_overhead(timelines)
     assert (verdict.start, verdict.end) == pytest.approx((5.0, 12.0))
-    assert verdict.text == "spark ran its first task 7.0 s after submission (t=5.0–12.0 s)"
+    assert verdict.text == "spark ran its first task 7.0 s after submission (t=5.0-12.0 s)"
