@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "plugins/module_utils"))
-from results import append_samples, check_sample
+from samples_jsonl import append_samples, check_sample
 
 
 def sample(value: float, **labels: object) -> dict[str, object]:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from .aggregate import Aggregate, aggregate
 from .compare import Comparison, compare
+from .eventlog import EventLog, parse_event_log
 from .plots import figures_for, save, timeline_plot
 from .samples import Samples, load_results
 from .tables import Table, build_tables
@@ -26,6 +27,11 @@ class Analysis:
     tables: list[Table]
     verdicts: list[Verdict] = field(default_factory=list)
     comparisons: list[Comparison] = field(default_factory=list)
+    event_logs: dict[str, EventLog] = field(default_factory=dict)
+
+
+# Spark event logs that a run keeps (spark.eventLog.dir pointed into the results folder).
+EVENT_LOG_DIR = "raw/eventlogs"
 
 
 def analyse(folder: Path, axis: str | None = None, baseline: Path | None = None) -> Analysis:
@@ -35,6 +41,9 @@ def analyse(folder: Path, axis: str | None = None, baseline: Path | None = None)
     timelines = build_timelines(samples)
     if timelines is not None:
         analysis.verdicts = verdicts(timelines)
+    logs = folder / EVENT_LOG_DIR
+    if logs.is_dir():
+        analysis.event_logs = {path.name: parse_event_log(path) for path in sorted(logs.iterdir()) if path.is_file()}
     if baseline is not None:
         analysis.comparisons = compare(aggregate(load_results(baseline)), aggregates)
     return analysis
@@ -50,6 +59,18 @@ def _table_html(table: Table) -> str:
     )
     notes = "".join(f"<p class=note>{html.escape(n)}</p>" for n in table.notes)
     return f"<h3>{html.escape(table.title)}</h3><table><tr>{head}</tr>{body}</table>{notes}"
+
+
+def _event_logs_html(logs: dict[str, EventLog]) -> str:
+    head = "".join(f"<th>{c}</th>" for c in ("application", "jobs", "tasks", "failed tasks", "executors", "start-up s"))
+    rows = []
+    for name, log in logs.items():
+        startup = "-" if log.startup_seconds is None else f"{log.startup_seconds:.3f}"
+        cells = (f"{log.app_name or name}", len(log.jobs), log.tasks, log.failed_tasks, log.executors_added, startup)
+        rows.append("<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in cells) + "</tr>")
+    unreadable = sum(log.unreadable_lines for log in logs.values())
+    note = f"<p class=note>{unreadable} unreadable event lines skipped</p>" if unreadable else ""
+    return f"<h2>Spark event logs</h2><table><tr>{head}</tr>{''.join(rows)}</table>{note}"
 
 
 def _figure_html(title: str, png: Path) -> str:
@@ -101,6 +122,8 @@ def write_report(analysis: Analysis, out: Path | None = None) -> Path:
     if analysis.comparisons:
         items = "".join(f"<li>{html.escape(c.sentence)}</li>" for c in analysis.comparisons)
         sections.append(f"<h2>Comparison</h2><ul>{items}</ul>")
+    if analysis.event_logs:
+        sections.append(_event_logs_html(analysis.event_logs))
     sections.append("<h2>Tables</h2>" + "".join(_table_html(t) for t in analysis.tables))
     sections.append("<h2>Figures</h2>" + "".join(_figure_html(title, files[0]) for title, files in figures))
     title = f"<title>stacklab {html.escape(analysis.folder.name)}</title>"

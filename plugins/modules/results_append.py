@@ -28,7 +28,7 @@ written: {description: Number of samples appended., type: int, returned: always}
 """
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible.module_utils.results import append_samples, check_sample
+from ansible.module_utils.samples_jsonl import append_samples, check_sample
 
 
 def main() -> None:

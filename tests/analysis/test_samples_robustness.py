@@ -80,3 +80,19 @@ def test_the_report_leaves_the_samples_untouched(results: Callable[..., Path]) -
     assert "truncated last line" in page
     assert "NUM_TASKS" in page
     assert "data:image/png;base64," in page
+
+
+def test_the_report_summarizes_kept_spark_event_logs(results: Callable[..., Path]) -> None:
+    folder = results(good(3))
+    logs = folder / "raw" / "eventlogs"
+    logs.mkdir(parents=True)
+    events = [
+        {"Event": "SparkListenerApplicationStart", "App Name": "count", "Timestamp": 1000},
+        {"Event": "SparkListenerJobStart", "Job ID": 0, "Submission Time": 1100},
+        {"Event": "SparkListenerTaskEnd", "Task Info": {"Launch Time": 1250, "Finish Time": 1300}},
+        {"Event": "SparkListenerJobEnd", "Job ID": 0, "Completion Time": 1400},
+    ]
+    (logs / "app-1").write_text("".join(json.dumps(e, separators=(",", ":")) + "\n" for e in events))
+    assert main(["report", str(folder)]) == 0
+    page = (folder / "report" / "report.html").read_text()
+    assert "<td>count</td><td>1</td><td>1</td><td>0</td><td>0</td><td>0.250</td>" in page

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from bench import cell_key
+from cells import cell_key
 
 
 def test_cell_keys_are_stable_and_tell_cells_apart() -> None:
