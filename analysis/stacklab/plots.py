@@ -17,7 +17,7 @@ from matplotlib.figure import Figure
 from .aggregate import Aggregate
 from .stats import Growth, fit_growth
 from .tables import _sort_key, choose_axis
-from .timeline import Timelines
+from .timeline import Timelines, dominant_shares
 
 
 def slug(text: str) -> str:
@@ -81,11 +81,19 @@ def scaling_plot(title: str, axis: str, members: list[Aggregate], growth: Growth
 
 
 def timeline_plot(timelines: Timelines) -> Figure:
-    panels = [("active_tasks", "running tasks"), ("mem_mb", "memory (MB)"), ("cpus", "CPUs")]
-    figure, axes = plt.subplots(len(panels), 1, figsize=(9, 7), sharex=True)
-    for ax, (metric, label) in zip(axes, panels, strict=True):
-        for framework in timelines.frameworks:
-            ax.step(timelines.grid, timelines.get(framework, metric), where="post", label=framework)
+    """Running tasks, memory and CPUs per framework, and (when the cluster's size is known) each
+    framework's dominant share, all on one time axis."""
+    panels = {
+        "running tasks": {f: timelines.get(f, "active_tasks") for f in timelines.frameworks},
+        "memory (MB)": {f: timelines.get(f, "mem_mb") for f in timelines.frameworks},
+        "CPUs": {f: timelines.get(f, "cpus") for f in timelines.frameworks},
+    }
+    if timelines.capacity_cpus or timelines.capacity_mem_mb:
+        panels["dominant share"] = dominant_shares(timelines)
+    figure, axes = plt.subplots(len(panels), 1, figsize=(9, 2.3 * len(panels)), sharex=True)
+    for ax, (label, series) in zip(axes, panels.items(), strict=True):
+        for framework, values in series.items():
+            ax.step(timelines.grid, values, where="post", label=framework)
         ax.set_ylabel(label)
         ax.grid(alpha=0.3)
     axes[0].legend(fontsize=8, loc="upper right")
