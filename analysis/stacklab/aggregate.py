@@ -67,7 +67,8 @@ def group_values(
         )
         for labels in samples.label_sets
     ]
-    measured: dict[Config, np.ndarray] = {}
+    # A configuration spans one label set per trial: collect its chunks, join them once at the end.
+    chunks: dict[Config, list[np.ndarray]] = {}
     warmups: dict[Config, int] = {}
     for start, chunk in zip(starts, np.split(order, starts[1:]), strict=True):
         code = int(row_codes[order[start]])
@@ -77,13 +78,12 @@ def group_values(
             continue
         key, warmup = label_keys[label_id]
         config = Config(metric, units[code // label_count % len(units)], key)
+        parts = chunks.setdefault(config, [])
         if warmup:
             warmups[config] = warmups.get(config, 0) + len(chunk)
-            measured.setdefault(config, np.empty(0))
         else:
-            measured[config] = (
-                np.concatenate((measured[config], values[chunk])) if config in measured else values[chunk]
-            )
+            parts.append(values[chunk])
+    measured = {config: np.concatenate(parts) if parts else np.empty(0) for config, parts in chunks.items()}
     return measured, warmups
 
 

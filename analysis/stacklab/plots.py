@@ -16,7 +16,7 @@ from matplotlib.figure import Figure
 
 from .aggregate import Aggregate
 from .stats import Growth, fit_growth
-from .tables import _sort_key, choose_axis
+from .tables import axis_sort_key, choose_axis
 from .timeline import Timelines, dominant_shares
 
 
@@ -41,7 +41,7 @@ def series_by_context(aggregates: list[Aggregate], axis: str) -> dict[str, list[
         context = item.config.describe(frozenset({axis, "experiment"}))
         groups[f"{item.config.metric} ({item.config.unit})" + (f" — {context}" if context else "")].append(item)
     for members in groups.values():
-        members.sort(key=lambda m: _sort_key(m.config.label(axis, "")))
+        members.sort(key=lambda m: axis_sort_key(m.config.label(axis, "")))
     return dict(groups)
 
 

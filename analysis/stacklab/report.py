@@ -16,7 +16,7 @@ from .eventlog import EventLog, parse_event_log
 from .plots import figures_for, save, timeline_plot
 from .samples import Samples, load_results
 from .tables import Table, build_tables
-from .timeline import Verdict, build_timelines, verdicts
+from .timeline import Timelines, Verdict, build_timelines, verdicts
 
 
 @dataclass
@@ -25,6 +25,7 @@ class Analysis:
     samples: Samples
     aggregates: list[Aggregate]
     tables: list[Table]
+    timelines: Timelines | None = None
     verdicts: list[Verdict] = field(default_factory=list)
     comparisons: list[Comparison] = field(default_factory=list)
     event_logs: dict[str, EventLog] = field(default_factory=dict)
@@ -38,9 +39,9 @@ def analyse(folder: Path, axis: str | None = None, baseline: Path | None = None)
     samples = load_results(folder)
     aggregates = aggregate(samples)
     analysis = Analysis(folder, samples, aggregates, build_tables(aggregates, axis=axis) if aggregates else [])
-    timelines = build_timelines(samples)
-    if timelines is not None:
-        analysis.verdicts = verdicts(timelines)
+    analysis.timelines = build_timelines(samples)
+    if analysis.timelines is not None:
+        analysis.verdicts = verdicts(analysis.timelines)
     logs = folder / EVENT_LOG_DIR
     if logs.is_dir():
         analysis.event_logs = {path.name: parse_event_log(path) for path in sorted(logs.iterdir()) if path.is_file()}

@@ -75,7 +75,8 @@ class Samples:
         """The samples one by one (of the given metrics only, if named): for the few, not the millions."""
         selected = np.arange(len(self))
         if metrics is not None:
-            wanted = [code for code, name in enumerate(self.metrics) if name in set(metrics)]
+            names = set(metrics)
+            wanted = [code for code, name in enumerate(self.metrics) if name in names]
             selected = np.flatnonzero(np.isin(self.metric_codes, wanted))
         for row in selected.tolist():
             yield Sample(

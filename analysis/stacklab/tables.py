@@ -22,7 +22,8 @@ class Table:
     notes: list[str] = field(default_factory=list)
 
 
-def _sort_key(value: Any) -> tuple[int, Any]:
+def axis_sort_key(value: Any) -> tuple[int, Any]:
+    """Numbers in numeric order, then everything else as text."""
     return (0, value) if isinstance(value, (int, float)) else (1, str(value))
 
 
@@ -82,7 +83,7 @@ def _table(subject: str, axis: str, rest: LabelKey, members: list[Aggregate], st
     if extended:
         columns += ["Median", "Median CI low", "Median CI high", "n", "Warm-ups"]
     rows = []
-    for item in sorted(members, key=lambda m: _sort_key(_row_label(m, axis))):
+    for item in sorted(members, key=lambda m: axis_sort_key(_row_label(m, axis))):
         s = item.summary
         row: list[Any] = [_row_label(item, axis), s.mean, getattr(s, f"std_{std}"), s.min, s.max]
         if extended:
