@@ -5,10 +5,11 @@ from __future__ import annotations
 
 DOCUMENTATION = r"""
 module: mirror_artifact
-short_description: Build a distribution archive from Maven Central, laid out as upstream lays out its jars
+short_description: Build a distribution archive, laid out as upstream lays out its jars
 description:
-  - Resolves Maven coordinates (with their runtime dependencies when asked) into the folders of a
-    distribution (for example C(lib/) for ZooKeeper, C(share/hadoop/common/lib/) for Hadoop), packs
+  - Fills the folders of a distribution (for example C(lib/) for ZooKeeper, C(jars/) for Spark) from
+    Maven coordinates (with their runtime dependencies when asked) or from a folder of a local source
+    archive (such as the pyspark source distribution, which carries Spark's jars and scripts), packs
     them as a reproducible C(.tar.gz) under I(dest)/I(path) and writes a C(.sha512) file beside it in
     the format of C(sha512sum) and of the Apache archive.
   - An archive whose checksum file exists and matches is left alone, so a second run changes nothing.
@@ -21,10 +22,14 @@ options:
     type: str
   folders:
     description:
-      - Folder inside I(top) mapped to C(artifacts) (a list of C(group:artifact[:version[:classifier]]))
-        and C(transitive) (also copy their runtime dependencies; default true).
+      - Folder inside I(top) mapped either to C(artifacts) (a list of C(group:artifact[:version[:classifier]]))
+        and C(transitive) (also copy their runtime dependencies; default true), or to C(extract), a
+        folder of I(source) whose files are copied with their modes.
     type: dict
     required: true
+  source:
+    description: A local C(.tar.gz) that C(extract) folders are taken from (already checksum-verified by the caller).
+    type: path
   files:
     description: Extra text files (path inside I(top) to content), such as a RELEASE note or a sample config.
     type: dict
@@ -46,6 +51,16 @@ EXAMPLES = r"""
     folders:
       lib:
         artifacts: [org.apache.zookeeper:zookeeper:3.9.4, ch.qos.logback:logback-classic]
+
+- name: Build Spark from the pyspark source distribution
+  mirror_artifact:
+    dest: /var/cache/stacklab/mirror
+    path: spark/spark-4.3.0/spark-4.3.0-bin-hadoop3.tgz
+    top: spark-4.3.0-bin-hadoop3
+    source: /var/cache/stacklab/sources/pyspark-4.3.0.tar.gz
+    folders:
+      jars: {extract: pyspark-4.3.0/deps/jars}
+      bin: {extract: pyspark-4.3.0/deps/bin}
 """
 
 RETURN = r"""
@@ -57,6 +72,7 @@ jars: {description: Number of jars packed (when built)., type: int, returned: ch
 import gzip
 import hashlib
 import os
+import shutil
 import subprocess
 import tarfile
 import tempfile
@@ -122,6 +138,31 @@ def copy_jars(maven: str, workdir: str, folder: str, spec: dict[str, Any], bom: 
         raise RuntimeError(f"mvn could not resolve folder {folder!r}:\n{tail}")
 
 
+def extract_folder(source: str, prefix: str, out: str) -> int:
+    """Copy the regular files below `prefix` of the tar archive `source` into `out`, keeping their
+    modes (scripts stay executable). Links and anything that would land outside `out` are refused."""
+    prefix = prefix.strip("/") + "/"
+    copied = 0
+    with tarfile.open(source, mode="r:*") as tar:
+        for member in tar:
+            if not member.name.startswith(prefix) or not member.isfile():
+                continue
+            relative = os.path.normpath(member.name[len(prefix) :])
+            if relative.startswith("..") or os.path.isabs(relative):
+                raise ValueError(f"{source}: member {member.name!r} would land outside the folder")
+            target = os.path.join(out, relative)
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            extracted = tar.extractfile(member)
+            assert extracted is not None  # a regular file always has content
+            with extracted, open(target, "wb") as handle:
+                shutil.copyfileobj(extracted, handle, 1 << 20)
+            os.chmod(target, 0o755 if member.mode & 0o111 else 0o644)
+            copied += 1
+    if copied == 0:
+        raise ValueError(f"{source} has no files below {prefix!r}")
+    return copied
+
+
 def reproducible(info: tarfile.TarInfo) -> tarfile.TarInfo:
     # Same inputs, same bytes: a rebuilt mirror keeps its checksums.
     info.mtime = 0
@@ -134,7 +175,7 @@ def pack(source: str, top: str, archive: str) -> None:
     partial = archive + ".partial"
     with (
         open(partial, "wb") as raw,
-        gzip.GzipFile(filename="", fileobj=raw, mode="wb", mtime=0) as zipped,
+        gzip.GzipFile(filename="", fileobj=raw, mode="wb", mtime=0, compresslevel=6) as zipped,
         tarfile.open(fileobj=zipped, mode="w") as tar,
     ):
         for root, dirs, files in os.walk(source):
@@ -168,7 +209,13 @@ def build(params: dict[str, Any], archive: str) -> tuple[str, int]:
     with tempfile.TemporaryDirectory(prefix="stacklab-mirror-") as workdir:
         tree = os.path.join(workdir, "tree")
         for folder, spec in params["folders"].items():
-            copy_jars(params["maven"], workdir, folder, spec, params.get("bom"), os.path.join(tree, folder))
+            out = os.path.join(tree, folder)
+            if "extract" in spec:
+                if not params.get("source"):
+                    raise ValueError(f"folder {folder!r} extracts from a source archive, but no source was given")
+                extract_folder(params["source"], str(spec["extract"]), out)
+            else:
+                copy_jars(params["maven"], workdir, folder, spec, params.get("bom"), out)
         for relative, content in (params["files"] or {}).items():
             target = os.path.join(tree, relative)
             os.makedirs(os.path.dirname(target), exist_ok=True)
@@ -193,6 +240,7 @@ def main() -> None:
             "bom": {"type": "str"},
             "folders": {"type": "dict", "required": True},
             "files": {"type": "dict", "default": {}},
+            "source": {"type": "path"},
             "maven": {"type": "str", "default": "mvn"},
             "force": {"type": "bool", "default": False},
         },
