@@ -1,0 +1,188 @@
+"""Verify Spark standalone with real applications: masters' /json/, spark-perf runs, master failover.
+
+The tests run in file order. The failover test kills the ALIVE master, which systemd restarts as the
+new STANDBY, so a later test (or molecule's destroy) finds both masters up.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+import testinfra
+from stacklab.sparkperf import parse_classic_summary, parse_results_line
+
+MASTERS = ["sp1", "sp2"]
+WORKERS = ["sp2", "sp3"]
+CLIENT = "sp1"
+MASTER_UI_PORT = 8080
+HISTORY_PORT = 18080
+FAILOVER_DEADLINE_S = 30
+
+
+def connect(name: str) -> testinfra.host.Host:
+    inventory = os.environ["MOLECULE_INVENTORY_FILE"]
+    return testinfra.get_host(f"ansible://{name}?ansible_inventory={inventory}")
+
+
+@pytest.fixture(scope="module")
+def hosts() -> dict[str, testinfra.host.Host]:
+    return {name: connect(name) for name in ["sp1", "sp2", "sp3"]}
+
+
+@pytest.fixture(scope="module")
+def client(hosts: dict[str, testinfra.host.Host]) -> testinfra.host.Host:
+    return hosts[CLIENT]
+
+
+def wait_until(condition: Callable[[], bool], deadline_s: float, interval_s: float = 0.25) -> float:
+    """Poll until the condition holds; return the seconds it took, or fail at the deadline."""
+    started = time.monotonic()
+    while not condition():
+        if time.monotonic() - started > deadline_s:
+            pytest.fail(f"condition not met within {deadline_s} s")
+        time.sleep(interval_s)
+    return time.monotonic() - started
+
+
+def master_state(via: testinfra.host.Host, master: str) -> dict[str, Any] | None:
+    """The master's /json/ document, or None when it does not answer."""
+    result = via.run(f"curl -sf --max-time 3 http://{master}:{MASTER_UI_PORT}/json/")
+    if result.rc != 0:
+        return None
+    document: dict[str, Any] = json.loads(result.stdout)
+    return document
+
+
+def statuses(via: testinfra.host.Host) -> dict[str, str | None]:
+    return {master: (master_state(via, master) or {}).get("status") for master in MASTERS}
+
+
+def alive_master(via: testinfra.host.Host) -> str:
+    alive = [master for master, status in statuses(via).items() if status == "ALIVE"]
+    assert len(alive) == 1, statuses(via)
+    return alive[0]
+
+
+def application_count(via: testinfra.host.Host) -> int:
+    state = master_state(via, alive_master(via)) or {}
+    return len(state.get("activeapps", [])) + len(state.get("completedapps", []))
+
+
+def samples(output: str) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in output.splitlines() if line.startswith('{"metric"')]
+
+
+def test_daemons_run_from_the_explicit_java_command(hosts: dict[str, testinfra.host.Host]) -> None:
+    expected = {"spark-master": MASTERS, "spark-worker": WORKERS, "spark-history": ["sp1"]}
+    main_class = {"spark-master": "deploy.master.Master", "spark-worker": "deploy.worker.Worker", "spark-history": "deploy.history.HistoryServer"}
+    for unit, names in expected.items():
+        for name in names:
+            service = hosts[name].service(unit)
+            assert service.is_running and service.is_enabled, f"{unit} on {name}"
+            command = hosts[name].run("systemctl show -p ExecStart --value %s", unit).stdout
+            assert "/usr/bin/java" in command and f"org.apache.spark.{main_class[unit]}" in command
+
+
+def test_one_master_is_alive_and_the_other_standby(client: testinfra.host.Host) -> None:
+    assert sorted(status or "down" for status in statuses(client).values()) == ["ALIVE", "STANDBY"]
+
+
+def test_every_worker_is_registered_with_its_cores_and_memory(client: testinfra.host.Host) -> None:
+    state = master_state(client, alive_master(client)) or {}
+    workers = {worker["host"]: worker for worker in state["workers"] if worker["state"] == "ALIVE"}
+    assert sorted(workers) == WORKERS
+    assert all(worker["cores"] == 2 and worker["memory"] == 1024 for worker in workers.values()), workers
+
+
+def test_ports_bind_to_the_cluster_address_only(hosts: dict[str, testinfra.host.Host]) -> None:
+    for name, ports in {"sp1": [7077, 8080, 18080], "sp2": [7077, 8080, 7078, 8081], "sp3": [7078, 8081]}.items():
+        host = hosts[name]
+        address = host.run("getent hosts %s", name).stdout.split()[0]
+        for port in ports:
+            assert host.socket(f"tcp://{address}:{port}").is_listening, f"{name}:{port}"
+            assert not host.socket(f"tcp://0.0.0.0:{port}").is_listening, f"{name}:{port} on every interface"
+        # The standalone REST submission server (6066) is off.
+        assert not host.socket(f"tcp://{address}:6066").is_listening, name
+
+
+def test_authentication_is_on_and_the_secret_is_not_world_readable(hosts: dict[str, testinfra.host.Host]) -> None:
+    for name, host in hosts.items():
+        conf = host.file("/etc/spark/spark-defaults.conf")
+        assert conf.mode == 0o640 and conf.group == "stacklab", name
+        content = conf.content_string
+        assert "spark.authenticate                        true" in content
+        secret = next(line.split()[1] for line in content.splitlines() if line.startswith("spark.authenticate.secret"))
+        assert len(secret) == 48
+        # Every host holds the same cluster secret.
+        assert secret == hosts["sp1"].file("/etc/spark/spark-defaults.conf").content_string.split("spark.authenticate.secret")[1].split()[0]
+
+
+def test_scheduling_throughput_with_1000_tasks_completes(client: testinfra.host.Host) -> None:
+    result = client.run("spark-perf scheduling-throughput --num-tasks 1000 --num-trials 2 --inter-trial-wait 0")
+    assert result.rc == 0, result.stderr[-3000:]
+    trials = samples(result.stdout)
+    assert [sample["labels"]["trial"] for sample in trials] == [1, 2]
+    assert all(sample["metric"] == "job_time" and sample["unit"] == "s" and sample["value"] > 0 for sample in trials)
+    assert all(sample["labels"]["num_tasks"] == 1000 and sample["labels"]["test"] == "scheduling-throughput" for sample in trials)
+    results_line = next(line for line in result.stdout.splitlines() if line.startswith("results: "))
+    assert parse_results_line(results_line) == [sample["value"] for sample in trials]
+    summary = parse_classic_summary(result.stdout.splitlines()[-1])
+    assert summary.test == "scheduling-throughput" and summary.options["num-tasks"] == "1000"
+    assert summary.min == pytest.approx(min(sample["value"] for sample in trials), abs=1e-3)
+
+    # The history server shows the finished application (it scans the event logs every 10 s).
+    app_id = trials[0]["labels"]["app_id"]
+
+    def listed() -> bool:
+        reply = client.run(f"curl -sf --max-time 3 http://sp1:{HISTORY_PORT}/api/v1/applications")
+        return reply.rc == 0 and app_id in reply.stdout
+
+    wait_until(listed, deadline_s=60, interval_s=2)
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        ("no-such-test", "unknown test 'no-such-test'"),
+        ("scheduling-throughput --num-tasks 0", "--num-tasks must be at least 1, got 0"),
+        ("scheduling-throughput --num-tasks -5", "--num-tasks must be at least 1, got -5"),
+        ("aggregate-by-key --persistent-type tape", "--persistent-type must be one of"),
+    ],
+)
+def test_a_bad_invocation_is_refused_before_anything_is_submitted(client: testinfra.host.Host, arguments: str, message: str) -> None:
+    before = application_count(client)
+    result = client.run(f"spark-perf {arguments}")
+    assert result.rc == 2 and message in result.stderr, result.stderr[-2000:]
+    assert application_count(client) == before
+
+
+def test_the_standby_takes_over_while_an_application_runs(hosts: dict[str, testinfra.host.Host], client: testinfra.host.Host) -> None:
+    leader = alive_master(client)
+    standby = next(master for master in MASTERS if master != leader)
+    # About 30 s of work in trials, in the background, so that the master dies while it runs.
+    client.run(
+        "rm -f /tmp/failover.rc; setsid bash -c 'spark-perf scheduling-throughput --num-tasks 200 --num-trials 8 "
+        "--inter-trial-wait 2 >/tmp/failover.out 2>/tmp/failover.err; echo $? >/tmp/failover.rc' </dev/null >/dev/null 2>&1 &"
+    )
+
+    def running() -> bool:
+        state = master_state(client, leader) or {}
+        return any(app["state"] == "RUNNING" for app in state.get("activeapps", []))
+
+    wait_until(running, deadline_s=90, interval_s=0.5)
+    wait_until(lambda: len(samples(client.file("/tmp/failover.out").content_string)) >= 1, deadline_s=90, interval_s=0.5)
+
+    assert hosts[leader].run("systemctl kill --signal=SIGKILL spark-master").rc == 0
+    took = wait_until(lambda: statuses(client)[standby] == "ALIVE", deadline_s=FAILOVER_DEADLINE_S, interval_s=0.25)
+    print(f"standby {standby} ALIVE {took:.1f} s after the ALIVE master {leader} was killed")
+
+    wait_until(lambda: client.file("/tmp/failover.rc").exists, deadline_s=240, interval_s=1)
+    assert client.file("/tmp/failover.rc").content_string.strip() == "0", client.file("/tmp/failover.err").content_string[-3000:]
+    assert [sample["labels"]["trial"] for sample in samples(client.file("/tmp/failover.out").content_string)] == list(range(1, 9))
+    # systemd restarts the killed master, which comes back as the standby.
+    wait_until(lambda: statuses(client) == {leader: "STANDBY", standby: "ALIVE"}, deadline_s=90, interval_s=1)
