@@ -11,14 +11,14 @@ export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 # Overridable: `make bench EXPERIMENT=experiments/...`
 EXPERIMENT ?= experiments/zookeeper-smoke.yml
-SCENARIOS ?= zookeeper
+SCENARIOS ?= zookeeper spark
 
 .PHONY: help setup host venv image mirror test lint unit molecule bench converge-bench analysis-bench clean-sandbox
 
 help:
 	@echo "make test      lint, unit tests and molecule scenarios ($(SCENARIOS)); all set-up included"
 	@echo "make bench     set up, run bench.yml on the local sandbox ($(EXPERIMENT)), print the results folder"
-	@echo "make lint | unit | molecule SCENARIOS='zookeeper'   one tier of the tests"
+	@echo "make lint | unit | molecule SCENARIOS='zookeeper spark'   one tier of the tests (or one scenario)"
 	@echo "make setup     only the set-up: apt packages, podman, virtualenv, host image, artifact mirror"
 
 setup: host venv image mirror

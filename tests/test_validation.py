@@ -93,3 +93,62 @@ def test_provision_refuses_an_address_outside_the_sandbox_subnet(tmp_path: Path)
     assert "sandbox host zk1: ansible_host 127.0.0.1 must be an address .10-.254 in sandbox_subnet" in output
     exists = subprocess.run(["podman", "network", "exists", network], check=False)
     assert exists.returncode != 0, "the network was created although the inventory was refused"
+
+
+def spark_inventory(tmp_path: Path, masters: int = 2, zookeeper: bool = True, **variables: Any) -> Path:
+    """s1..s3 (unreachable): masters first, workers s2 and s3, history server and client on s1."""
+    host = {"ansible_host": "127.0.0.1", "ansible_port": 9}
+    names = ["s1", "s2", "s3"]
+    groups: dict[str, Any] = {
+        "spark_master": {"hosts": {name: host for name in names[:masters]}},
+        "spark_worker": {"hosts": {name: host for name in names[1:]}},
+        "spark_history": {"hosts": {"s1": host}},
+        "bench_client": {"hosts": {"s1": host}},
+    }
+    if zookeeper:
+        groups["zookeeper"] = {"hosts": {"s1": host}}
+    sized = {"spark_worker_cores": 2, "spark_worker_memory_mb": 1024, "spark_executor_memory_mb": 512, **variables}
+    path = tmp_path / "spark.yml"
+    path.write_text(yaml.safe_dump({"all": {"vars": sized, "children": groups}}))
+    return path
+
+
+def test_a_valid_spark_inventory_passes_validation(tmp_path: Path) -> None:
+    result = run_playbook("playbooks/validate.yml", spark_inventory(tmp_path))
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    ("inventory_args", "expected"),
+    [
+        ({"zookeeper": False}, "more than one master needs ZooKeeper recovery"),
+        (
+            {"spark_executor_memory_mb": 4096},
+            "spark_executor_memory_mb=4096 is larger than every worker's memory (the largest offers 1024 MB)",
+        ),
+        ({"spark_worker_cores": 0}, "a worker needs spark_worker_cores >= 1"),
+        ({"spark_client_master": "mesos"}, "spark_client_master=mesos with spark_version=4.3.0 is not possible"),
+        (
+            {"spark_client_master": "kubernetes"},
+            "spark_client_master=kubernetes with spark_version=4.3.0 is not possible",
+        ),
+        ({"spark_authenticate": "yes"}, "spark_authenticate=yes must be true or false"),
+    ],
+)
+def test_impossible_spark_inventories_are_refused(
+    tmp_path: Path, inventory_args: dict[str, Any], expected: str
+) -> None:
+    assert_refused(run_playbook("site.yml", spark_inventory(tmp_path, **inventory_args)), expected)
+
+
+def test_one_master_needs_no_zookeeper(tmp_path: Path) -> None:
+    result = run_playbook("playbooks/validate.yml", spark_inventory(tmp_path, masters=1, zookeeper=False))
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_a_history_server_away_from_local_event_logs_is_refused(tmp_path: Path) -> None:
+    path = spark_inventory(tmp_path)
+    document = yaml.safe_load(path.read_text())
+    document["all"]["children"]["spark_history"] = {"hosts": {"s3": {"ansible_host": "127.0.0.1", "ansible_port": 9}}}
+    path.write_text(yaml.safe_dump(document))
+    assert_refused(run_playbook("site.yml", path), "is on local disk, where drivers on bench_client (s1) write it")

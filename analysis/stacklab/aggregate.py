@@ -11,8 +11,10 @@ from .samples import Samples
 from .stats import Summary, summarize
 from .timeline import NOT_AGGREGATED
 
-# Labels that tell trials of one configuration apart, not configurations.
-TRIAL_LABELS = frozenset({"trial", "warmup", "cell"})
+# Labels that tell trials of one configuration apart, not configurations: the trial's own, and
+# those of the run it came from (the spark-perf jar labels each sample with its application id and
+# how many trials that application ran).
+TRIAL_LABELS = frozenset({"trial", "warmup", "cell", "app_id", "num_trials", "ignored_trials"})
 
 LabelKey = tuple[tuple[str, Any], ...]
 

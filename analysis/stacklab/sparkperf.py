@@ -7,6 +7,18 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+# spark-perf's core tests, by spark-perf's names, as the workloads jar (roles/spark_perf) runs them.
+TESTS = (
+    "scheduling-throughput",
+    "aggregate-by-key",
+    "aggregate-by-key-int",
+    "aggregate-by-key-naive",
+    "sort-by-key",
+    "sort-by-key-int",
+    "count",
+    "count-with-filter",
+)
+
 RESULTS_TOKEN = "results: "
 _NUMBER = r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?"
 # "<test>, <options>, <median>, <std dev>, <min>, <first>, <last>" (spark-perf's lib/sparkperf)
@@ -52,6 +64,22 @@ def parse_classic_summary(line: str) -> ClassicSummary:
         raise ValueError(f"not a spark-perf summary line: {line.strip()[:120]!r}")
     numbers = {key: float(match.group(key)) for key in ("median", "std", "min", "first", "last")}
     return ClassicSummary(match.group("test"), _options(match.group("options")), **numbers)
+
+
+def samples_from_jar_output(text: str, labels: dict[str, Any]) -> list[dict[str, Any]]:
+    """The workloads jar's per-trial samples (its JSON lines), with `labels` added (they win on a clash).
+
+    Fails when the output has no results line (the application did not finish), so that a run cut
+    short is never mistaken for a complete one."""
+    if not any(line.startswith(RESULTS_TOKEN) for line in text.splitlines()):
+        raise ValueError("the output has no results line: the test did not finish")
+    samples = []
+    for line in text.splitlines():
+        if line.startswith('{"metric"'):
+            sample = json.loads(line)
+            sample["labels"] = {**sample["labels"], **labels}
+            samples.append(sample)
+    return samples
 
 
 def samples_from_output(

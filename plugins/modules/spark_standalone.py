@@ -57,7 +57,7 @@ from ansible.module_utils.basic import AnsibleModule
 
 def read_master(master: str, timeout: float) -> dict[str, Any]:
     try:
-        with urllib.request.urlopen(f"http://{master}/json/", timeout=timeout) as response:  # noqa: S310 - http only
+        with urllib.request.urlopen(f"http://{master}/json/", timeout=timeout) as response:
             document = json.loads(response.read().decode("utf-8"))
     except (OSError, ValueError) as error:
         return {"status": None, "error": str(error)}
@@ -72,11 +72,17 @@ def summarize(state: dict[str, dict[str, Any]]) -> dict[str, Any]:
         "alive": alive[0] if len(alive) == 1 else None,
         "url": document.get("url"),
         "workers": [
-            {"host": worker.get("host"), "state": worker.get("state"), "cores": worker.get("cores"), "memory": worker.get("memory")}
+            {
+                "host": worker.get("host"),
+                "state": worker.get("state"),
+                "cores": worker.get("cores"),
+                "memory": worker.get("memory"),
+            }
             for worker in document.get("workers", [])
         ],
         "applications": [
-            {"id": app.get("id"), "name": app.get("name"), "state": app.get("state")} for app in document.get("activeapps", [])
+            {"id": app.get("id"), "name": app.get("name"), "state": app.get("state")}
+            for app in document.get("activeapps", [])
         ],
     }
 
@@ -127,7 +133,10 @@ def main() -> None:
     if params["since"] is not None:
         result["elapsed_since"] = seen - params["since"]
     if not reached(summary, params["wait_for"], params["workers"]):
-        module.fail_json(msg=f"Spark masters not in state '{params['wait_for']}' after {params['timeout']:g} s: {describe(summary, params['workers'])}", **result)
+        module.fail_json(
+            msg=f"Spark masters not in state '{params['wait_for']}' after {params['timeout']:g} s: {describe(summary, params['workers'])}",
+            **result,
+        )
     module.exit_json(**result)
 
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 import testinfra
-from stacklab.sparkperf import parse_classic_summary, parse_results_line
+from stacklab.sparkperf import TESTS, parse_classic_summary, parse_results_line
 
 MASTERS = ["sp1", "sp2"]
 WORKERS = ["sp2", "sp3"]
@@ -79,7 +79,11 @@ def samples(output: str) -> list[dict[str, Any]]:
 
 def test_daemons_run_from_the_explicit_java_command(hosts: dict[str, testinfra.host.Host]) -> None:
     expected = {"spark-master": MASTERS, "spark-worker": WORKERS, "spark-history": ["sp1"]}
-    main_class = {"spark-master": "deploy.master.Master", "spark-worker": "deploy.worker.Worker", "spark-history": "deploy.history.HistoryServer"}
+    main_class = {
+        "spark-master": "deploy.master.Master",
+        "spark-worker": "deploy.worker.Worker",
+        "spark-history": "deploy.history.HistoryServer",
+    }
     for unit, names in expected.items():
         for name in names:
             service = hosts[name].service(unit)
@@ -119,7 +123,13 @@ def test_authentication_is_on_and_the_secret_is_not_world_readable(hosts: dict[s
         secret = next(line.split()[1] for line in content.splitlines() if line.startswith("spark.authenticate.secret"))
         assert len(secret) == 48
         # Every host holds the same cluster secret.
-        assert secret == hosts["sp1"].file("/etc/spark/spark-defaults.conf").content_string.split("spark.authenticate.secret")[1].split()[0]
+        assert (
+            secret
+            == hosts["sp1"]
+            .file("/etc/spark/spark-defaults.conf")
+            .content_string.split("spark.authenticate.secret")[1]
+            .split()[0]
+        )
 
 
 def test_scheduling_throughput_with_1000_tasks_completes(client: testinfra.host.Host) -> None:
@@ -128,7 +138,10 @@ def test_scheduling_throughput_with_1000_tasks_completes(client: testinfra.host.
     trials = samples(result.stdout)
     assert [sample["labels"]["trial"] for sample in trials] == [1, 2]
     assert all(sample["metric"] == "job_time" and sample["unit"] == "s" and sample["value"] > 0 for sample in trials)
-    assert all(sample["labels"]["num_tasks"] == 1000 and sample["labels"]["test"] == "scheduling-throughput" for sample in trials)
+    assert all(
+        sample["labels"]["num_tasks"] == 1000 and sample["labels"]["test"] == "scheduling-throughput"
+        for sample in trials
+    )
     results_line = next(line for line in result.stdout.splitlines() if line.startswith("results: "))
     assert parse_results_line(results_line) == [sample["value"] for sample in trials]
     summary = parse_classic_summary(result.stdout.splitlines()[-1])
@@ -145,6 +158,23 @@ def test_scheduling_throughput_with_1000_tasks_completes(client: testinfra.host.
     wait_until(listed, deadline_s=60, interval_s=2)
 
 
+# Small inputs: 20,000 records in 4 partitions, 1,000 keys, 100 values per key.
+KV_OPTIONS = (
+    "--num-trials 1 --inter-trial-wait 0 --num-records 20000 --num-partitions 4 --reduce-tasks 4 "
+    "--unique-keys 1000 --key-length 10 --unique-values 100 --value-length 10"
+)
+
+
+@pytest.mark.parametrize("test", [name for name in TESTS if name != "scheduling-throughput"])
+def test_every_key_value_test_runs(client: testinfra.host.Host, test: str) -> None:
+    persistence = "disk" if test.startswith("sort") else "memory"
+    result = client.run(f"spark-perf {test} {KV_OPTIONS} --persistent-type {persistence}")
+    assert result.rc == 0, result.stderr[-3000:]
+    [sample] = samples(result.stdout)
+    assert sample["labels"]["test"] == test and sample["labels"]["persistent_type"] == persistence
+    assert sample["labels"]["num_records"] == 20000 and sample["value"] > 0
+
+
 @pytest.mark.parametrize(
     ("arguments", "message"),
     [
@@ -154,20 +184,25 @@ def test_scheduling_throughput_with_1000_tasks_completes(client: testinfra.host.
         ("aggregate-by-key --persistent-type tape", "--persistent-type must be one of"),
     ],
 )
-def test_a_bad_invocation_is_refused_before_anything_is_submitted(client: testinfra.host.Host, arguments: str, message: str) -> None:
+def test_a_bad_invocation_is_refused_before_anything_is_submitted(
+    client: testinfra.host.Host, arguments: str, message: str
+) -> None:
     before = application_count(client)
     result = client.run(f"spark-perf {arguments}")
     assert result.rc == 2 and message in result.stderr, result.stderr[-2000:]
     assert application_count(client) == before
 
 
-def test_the_standby_takes_over_while_an_application_runs(hosts: dict[str, testinfra.host.Host], client: testinfra.host.Host) -> None:
+def test_the_standby_takes_over_while_an_application_runs(
+    hosts: dict[str, testinfra.host.Host], client: testinfra.host.Host
+) -> None:
     leader = alive_master(client)
     standby = next(master for master in MASTERS if master != leader)
     # About 30 s of work in trials, in the background, so that the master dies while it runs.
+    workload = "spark-perf scheduling-throughput --num-tasks 200 --num-trials 8 --inter-trial-wait 2"
     client.run(
-        "rm -f /tmp/failover.rc; setsid bash -c 'spark-perf scheduling-throughput --num-tasks 200 --num-trials 8 "
-        "--inter-trial-wait 2 >/tmp/failover.out 2>/tmp/failover.err; echo $? >/tmp/failover.rc' </dev/null >/dev/null 2>&1 &"
+        f"rm -f /tmp/failover.rc; setsid bash -c '{workload} >/tmp/failover.out 2>/tmp/failover.err; "
+        "echo $? >/tmp/failover.rc' </dev/null >/dev/null 2>&1 &"
     )
 
     def running() -> bool:
@@ -175,14 +210,20 @@ def test_the_standby_takes_over_while_an_application_runs(hosts: dict[str, testi
         return any(app["state"] == "RUNNING" for app in state.get("activeapps", []))
 
     wait_until(running, deadline_s=90, interval_s=0.5)
-    wait_until(lambda: len(samples(client.file("/tmp/failover.out").content_string)) >= 1, deadline_s=90, interval_s=0.5)
+    wait_until(
+        lambda: len(samples(client.file("/tmp/failover.out").content_string)) >= 1, deadline_s=90, interval_s=0.5
+    )
 
     assert hosts[leader].run("systemctl kill --signal=SIGKILL spark-master").rc == 0
     took = wait_until(lambda: statuses(client)[standby] == "ALIVE", deadline_s=FAILOVER_DEADLINE_S, interval_s=0.25)
     print(f"standby {standby} ALIVE {took:.1f} s after the ALIVE master {leader} was killed")
 
     wait_until(lambda: client.file("/tmp/failover.rc").exists, deadline_s=240, interval_s=1)
-    assert client.file("/tmp/failover.rc").content_string.strip() == "0", client.file("/tmp/failover.err").content_string[-3000:]
-    assert [sample["labels"]["trial"] for sample in samples(client.file("/tmp/failover.out").content_string)] == list(range(1, 9))
+    assert client.file("/tmp/failover.rc").content_string.strip() == "0", client.file(
+        "/tmp/failover.err"
+    ).content_string[-3000:]
+    assert [sample["labels"]["trial"] for sample in samples(client.file("/tmp/failover.out").content_string)] == list(
+        range(1, 9)
+    )
     # systemd restarts the killed master, which comes back as the standby.
     wait_until(lambda: statuses(client) == {leader: "STANDBY", standby: "ALIVE"}, deadline_s=90, interval_s=1)
