@@ -13,7 +13,7 @@ export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 EXPERIMENT ?= experiments/zookeeper-smoke.yml
 SCENARIOS ?= zookeeper spark
 
-.PHONY: help setup host venv image mirror test lint unit molecule bench converge-bench analysis-bench clean-sandbox
+.PHONY: help setup host venv image mirror test lint unit molecule bench converge-bench analysis-bench spark-scheduler-bench clean-sandbox
 
 help:
 	@echo "make test      lint, unit tests and molecule scenarios ($(SCENARIOS)); all set-up included"
@@ -64,6 +64,9 @@ converge-bench: setup
 
 analysis-bench: venv
 	python bench/analysis_throughput.py
+
+spark-scheduler-bench: setup
+	python bench/spark_scheduler.py
 
 clean-sandbox: venv
 	ansible-playbook playbooks/teardown.yml
