@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import json
 import os
-import time
-from collections.abc import Callable
 from typing import Any
 
 import pytest
 import testinfra
+from stacklab.polling import wait_until
 from stacklab.sparkperf import TESTS, parse_classic_summary, parse_results_line
 
 MASTERS = ["sp1", "sp2"]
@@ -37,16 +36,6 @@ def hosts() -> dict[str, testinfra.host.Host]:
 @pytest.fixture(scope="module")
 def client(hosts: dict[str, testinfra.host.Host]) -> testinfra.host.Host:
     return hosts[CLIENT]
-
-
-def wait_until(condition: Callable[[], bool], deadline_s: float, interval_s: float = 0.25) -> float:
-    """Poll until the condition holds; return the seconds it took, or fail at the deadline."""
-    started = time.monotonic()
-    while not condition():
-        if time.monotonic() - started > deadline_s:
-            pytest.fail(f"condition not met within {deadline_s} s")
-        time.sleep(interval_s)
-    return time.monotonic() - started
 
 
 def master_state(via: testinfra.host.Host, master: str) -> dict[str, Any] | None:

@@ -7,11 +7,10 @@ The tests run in file order and the failover test puts the stopped leader back, 
 from __future__ import annotations
 
 import os
-import time
-from collections.abc import Callable
 
 import pytest
 import testinfra
+from stacklab.polling import wait_until
 
 SERVERS = ["zk1", "zk2", "zk3"]
 CLIENT_PORT = 2181
@@ -39,16 +38,6 @@ def mode(via: testinfra.host.Host, server: str) -> str | None:
 
 def modes(via: testinfra.host.Host, servers: list[str]) -> dict[str, str | None]:
     return {server: mode(via, server) for server in servers}
-
-
-def wait_until(condition: Callable[[], bool], deadline_s: float, interval_s: float = 0.25) -> float:
-    """Poll until the condition holds; return the seconds it took, or fail at the deadline."""
-    started = time.monotonic()
-    while not condition():
-        if time.monotonic() - started > deadline_s:
-            pytest.fail(f"condition not met within {deadline_s} s")
-        time.sleep(interval_s)
-    return time.monotonic() - started
 
 
 def zkcli(host: testinfra.host.Host, server: str, *args: str) -> str:
