@@ -152,3 +152,19 @@ def test_a_history_server_away_from_local_event_logs_is_refused(tmp_path: Path) 
     document["all"]["children"]["spark_history"] = {"hosts": {"s3": {"ansible_host": "127.0.0.1", "ansible_port": 9}}}
     path.write_text(yaml.safe_dump(document))
     assert_refused(run_playbook("site.yml", path), "is on local disk, where drivers on bench_client (s1) write it")
+
+
+def test_an_inventory_without_spark_gets_no_spark_client(tmp_path: Path) -> None:
+    hosts = inventory(tmp_path)
+    document = yaml.safe_load(hosts.read_text())
+    document["all"]["children"]["bench_client"] = {"hosts": {"zk1": None}}
+    hosts.write_text(yaml.safe_dump(document))
+    result = subprocess.run(
+        ["ansible-playbook", "-i", str(hosts), "playbooks/spark.yml", "--list-hosts"],
+        cwd=ROOT,
+        env={**os.environ, "ANSIBLE_CONFIG": str(ROOT / "ansible.cfg")},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0 and "hosts (0)" in result.stdout, result.stdout + result.stderr

@@ -12,5 +12,5 @@ def test_returns_once_the_condition_holds() -> None:
 
 
 def test_fails_at_the_deadline_naming_what_it_waited_for() -> None:
-    with pytest.raises(TimeoutError, match="standby ALIVE not met within 0.05 s"):
+    with pytest.raises(TimeoutError, match=r"standby ALIVE not met within 0\.05 s"):
         wait_until(lambda: False, deadline_s=0.05, interval_s=0.01, what="standby ALIVE")
