@@ -23,46 +23,25 @@ import tempfile
 import time
 from pathlib import Path
 
-import yaml
+from sandbox_hosts import ROOT, run_playbook, write_inventory
 from stacklab.sparkperf import samples_from_jar_output
 
-ROOT = Path(__file__).resolve().parent.parent
 NETWORK = "stacklab-bench-spark"
 PREFIX = "10.89.82"
-CLIENT = "bs1"
+HOSTS = ["bs1", "bs2", "bs3"]
+GROUPS = {
+    "zookeeper": ["bs1"],
+    "spark_master": ["bs1", "bs2"],
+    "spark_worker": ["bs2", "bs3"],
+    "spark_history": ["bs1"],
+    "bench_client": ["bs1"],
+}
 CACHE = Path(os.environ.get("STACKLAB_CACHE", "/var/cache/stacklab"))
 
 
-def write_inventory(folder: Path) -> Path:
-    hosts = {f"bs{n}": {"ansible_host": f"{PREFIX}.{10 + n}"} for n in (1, 2, 3)}
-    inventory = {
-        "all": {
-            "children": {
-                "sandbox": {"hosts": hosts},
-                "zookeeper": {"hosts": {"bs1": None}},
-                "spark_master": {"hosts": {"bs1": None, "bs2": None}},
-                "spark_worker": {"hosts": {"bs2": None, "bs3": None}},
-                "spark_history": {"hosts": {"bs1": None}},
-                "bench_client": {"hosts": {"bs1": None}},
-            }
-        }
-    }
-    (folder / "hosts.yml").write_text(yaml.safe_dump(inventory))
-    (folder / "group_vars").symlink_to(ROOT / "inventories/local/group_vars")
-    return folder
-
-
 def playbook(inventory: Path, name: str) -> None:
-    command = [
-        "ansible-playbook", "-i", str(inventory), name,
-        "-e", f"sandbox_network={NETWORK}", "-e", f"sandbox_subnet={PREFIX}.0/24", "-e", "spark_cluster_name=bench",
-    ]  # fmt: skip
-    env = {**os.environ, "ANSIBLE_CONFIG": str(ROOT / "ansible.cfg"), "ANSIBLE_NOCOLOR": "1"}
     print(f"... ansible-playbook {name}", flush=True)
-    result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
-    if result.returncode != 0:
-        sys.stderr.write(result.stdout[-4000:] + result.stderr[-2000:])
-        raise SystemExit(f"{name} failed (exit {result.returncode})")
+    run_playbook(inventory, name, NETWORK, PREFIX, "-e", "spark_cluster_name=bench")
 
 
 def run_point(num_tasks: int, trials: int) -> str:
@@ -99,7 +78,7 @@ def main() -> None:
     results.mkdir(parents=True)
     rows = []
     with tempfile.TemporaryDirectory(prefix="stacklab-spark-bench-") as folder:
-        inventory = write_inventory(Path(folder))
+        inventory = write_inventory(Path(folder), PREFIX, HOSTS, GROUPS)
         playbook(inventory, "playbooks/teardown.yml")
         try:
             playbook(inventory, "playbooks/provision.yml")
