@@ -10,7 +10,7 @@ export STACKLAB_CACHE ?= /var/cache/stacklab
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 # Overridable: `make bench EXPERIMENT=experiments/...`
-EXPERIMENT ?= experiments/zookeeper-smoke.yml
+EXPERIMENT ?= experiments/sparkos-scheduler-local.yml
 SCENARIOS ?= zookeeper spark
 
 .PHONY: help setup host venv image mirror test lint unit molecule bench converge-bench analysis-bench spark-scheduler-bench clean-sandbox

@@ -14,7 +14,8 @@ from .timeline import NOT_AGGREGATED
 # Labels that tell trials of one configuration apart, not configurations: the trial's own, and
 # those of the run it came from (the spark-perf jar labels each sample with its application id and
 # how many trials that application ran).
-TRIAL_LABELS = frozenset({"trial", "warmup", "cell", "app_id", "num_trials", "ignored_trials"})
+# bench.yml's cells add the trial's position inside its application (app_trial).
+TRIAL_LABELS = frozenset({"trial", "warmup", "cell", "app_id", "num_trials", "ignored_trials", "app_trial"})
 
 LabelKey = tuple[tuple[str, Any], ...]
 

@@ -1,4 +1,4 @@
-"""The `stacklab` command: report, table, compare, timeline (validate and bench arrive with bench.yml)."""
+"""The `stacklab` command: validate and bench experiments; report, table, compare, timeline results."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from .compare import compare
 from .plots import save, timeline_plot
 from .report import analyse, write_report
 from .samples import Samples, load_results
+from .spec import SpecError, load, missing_workloads
 from .tables import RENDERERS, STD_KINDS, build_tables
 from .timeline import build_timelines, verdicts
 
@@ -65,9 +66,47 @@ def cmd_timeline(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_validate(args: argparse.Namespace) -> int:
+    failed = 0
+    for path in args.specs:
+        try:
+            plan = load(path)
+        except SpecError as error:
+            print(error, file=sys.stderr)
+            failed += 1
+            continue
+        points = len(plan.cells) // (plan.spec["warmups"] + plan.spec["trials"])
+        print(f"{path}: valid: {len(plan.cells)} cells ({points} matrix points x {plan.spec['trials']} trials"
+              f" + {plan.spec['warmups']} warm-ups), {len(plan.spec['tenants'])} tenants, target {plan.spec['target']}")
+        for reason in missing_workloads(plan.cells):
+            print(f"{path}: note: cannot run yet: {reason}")
+    return 1 if failed else 0
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    from .bench import run_bench
+
+    return run_bench(args.spec, target=args.target, run_id=args.run_id, inventory=args.inventory,
+                     project=args.project, teardown=args.teardown)
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="stacklab", description=__doc__)
     commands = root.add_subparsers(dest="command", required=True)
+
+    validate = commands.add_parser("validate", help="check experiment specs; exit 1 naming each bad field")
+    validate.add_argument("specs", type=Path, nargs="+", metavar="SPEC")
+    validate.set_defaults(run=cmd_validate)
+
+    bench = commands.add_parser("bench", help="run an experiment (bench.yml through ansible-runner); resumes a run id")
+    bench.add_argument("spec", type=Path, metavar="SPEC")
+    bench.add_argument("--target", choices=["local", "ec2", "eucalyptus", "static"],
+                       help="where to run (default: the spec's target)")
+    bench.add_argument("--run-id", help="the run to start or resume (default: <spec name>-<UTC time>)")
+    bench.add_argument("--inventory", type=Path, help="default: inventories/<target>")
+    bench.add_argument("--project", type=Path, default=Path.cwd(), help="the stacklab checkout (default: here)")
+    bench.add_argument("--teardown", action="store_true", help="remove the hosts afterwards")
+    bench.set_defaults(run=cmd_bench)
 
     report = commands.add_parser("report", help="write RESULTS/report/report.html")
     report.add_argument("results", type=Path)

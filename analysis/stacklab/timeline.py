@@ -2,7 +2,8 @@
 and the verdicts drawn from it — dominant shares and Jain's fairness index, starvation, deadlock
 and startup overhead — each citing its time window and numbers.
 
-Timeline samples carry labels.framework and one of the metrics below; the cluster's size comes
+Timeline samples carry labels.framework (and labels.tenant when one framework serves several
+tenants: the tenant then names the series) and one of the metrics below; the cluster's size comes
 from `capacity_cpus` / `capacity_mem_mb` samples or from the caller. Times are seconds from the
 first timeline sample (t=0).
 """
@@ -18,7 +19,9 @@ from .stats import Array, Mask
 
 TIMELINE_METRICS = ("active_tasks", "pending_tasks", "cpus", "mem_mb", "completed_tasks")
 # Samples that describe the run over time rather than a trial's result.
-NOT_AGGREGATED = frozenset({*TIMELINE_METRICS, "capacity_cpus", "capacity_mem_mb", "submitted"})
+# Host counters sampled from /proc during a run (roles/bench_metrics): context, not trial results.
+HOST_METRICS = ("cpu_busy", "mem_used_mb", "load1", "disk_read_bytes", "disk_write_bytes", "net_rx_bytes", "net_tx_bytes")
+NOT_AGGREGATED = frozenset({*TIMELINE_METRICS, *HOST_METRICS, "capacity_cpus", "capacity_mem_mb", "submitted"})
 
 
 @dataclass
@@ -58,7 +61,7 @@ def build_timelines(
     raw: dict[str, dict[str, list[tuple[float, float]]]] = {}
     submitted: dict[str, float] = {}
     for sample in samples.rows(NOT_AGGREGATED):
-        framework = sample.labels.get("framework")
+        framework = sample.labels.get("tenant") or sample.labels.get("framework")
         if sample.metric == "capacity_cpus" and capacity_cpus is None:
             capacity_cpus = sample.value
         elif sample.metric == "capacity_mem_mb" and capacity_mem_mb is None:

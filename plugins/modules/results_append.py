@@ -9,10 +9,16 @@ short_description: Append benchmark samples to results/<run-id>/samples.jsonl at
 description:
   - Checks every sample (metric, finite numeric value, unit, timestamp, labels) before writing any,
     then appends them as JSON lines in one locked write followed by fsync.
+  - With from_files, also appends the samples of JSON-lines files (the metric samplers' output);
+    a cut last line of such a file (its sampler was killed mid-write) is left out and counted, and
+    a ledger file makes each file append only once.
   - In check mode nothing is written.
 options:
   path: {description: The samples.jsonl file., type: path, required: true}
-  samples: {description: Samples in the shape of DESIGN.md., type: list, elements: dict, required: true}
+  samples: {description: Samples in the shape of DESIGN.md., type: list, elements: dict, default: []}
+  from_files: {description: JSON-lines files of samples to append too., type: list, elements: path, default: []}
+  ledger: {description: "With from_files: the file listing files already appended (required with from_files).", type: path}
+  progress: {description: Returned as stacklab_cell for the progress callback (a cell's index and timing)., type: dict}
 """
 
 EXAMPLES = r"""
@@ -25,29 +31,85 @@ EXAMPLES = r"""
 
 RETURN = r"""
 written: {description: Number of samples appended., type: int, returned: always}
+cut_lines: {description: Cut last lines left out of from_files., type: int, returned: always}
+stacklab_cell: {description: The progress argument, when given., type: dict, returned: when progress is set}
 """
+
+import json
+import os
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.samples_jsonl import append_samples, check_sample
+
+
+def read_file_samples(path: str) -> tuple[list[dict], int, str | None]:
+    """Samples of a JSON-lines file, the number of cut lines left out, and a problem if any."""
+    with open(path, "rb") as handle:
+        data = handle.read()
+    lines = data.split(b"\n")
+    cut = 0
+    if lines and lines[-1]:
+        lines, cut = lines[:-1], 1  # no newline at the end: the writer was stopped mid-line
+    samples = []
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            sample = json.loads(line)
+        except ValueError as error:
+            return [], cut, f"{path} line {number}: {error}"
+        problem = check_sample(sample)
+        if problem:
+            return [], cut, f"{path} line {number}: {problem}"
+        samples.append(sample)
+    return samples, cut, None
 
 
 def main() -> None:
     module = AnsibleModule(
         argument_spec={
             "path": {"type": "path", "required": True},
-            "samples": {"type": "list", "elements": "dict", "required": True},
+            "samples": {"type": "list", "elements": "dict", "default": []},
+            "from_files": {"type": "list", "elements": "path", "default": []},
+            "ledger": {"type": "path"},
+            "progress": {"type": "dict"},
         },
+        required_by={"from_files": ["ledger"]},
         supports_check_mode=True,
     )
-    samples = module.params["samples"]
+    params = module.params
+    samples = list(params["samples"])
     for sample in samples:
         problem = check_sample(sample)
         if problem:
-            module.fail_json(msg=f"not appended to {module.params['path']}: {problem}")
-    if module.check_mode or not samples:
-        module.exit_json(changed=bool(samples), written=0)
-    append_samples(module.params["path"], samples)
-    module.exit_json(changed=True, written=len(samples))
+            module.fail_json(msg=f"not appended to {params['path']}: {problem}")
+    appended: list[str] = []
+    if params["from_files"]:
+        ledger = params["ledger"]
+        done = set(open(ledger, encoding="utf-8").read().split("\n")) if os.path.exists(ledger) else set()
+        cut_lines = 0
+        for path in params["from_files"]:
+            if os.path.realpath(path) in done:
+                continue
+            found, cut, problem = read_file_samples(path)
+            if problem:
+                module.fail_json(msg=f"nothing appended to {params['path']}: {problem}")
+            samples += found
+            cut_lines += cut
+            appended.append(os.path.realpath(path))
+    else:
+        cut_lines = 0
+    extra = {"stacklab_cell": params["progress"]} if params["progress"] else {}
+    if module.check_mode or (not samples and not appended):
+        module.exit_json(changed=bool(samples), written=0, cut_lines=cut_lines, **extra)
+    if samples:
+        append_samples(params["path"], samples)
+    if appended:
+        with open(params["ledger"], "a", encoding="utf-8") as handle:
+            handle.write("".join(path + "\n" for path in appended))
+            handle.flush()
+            os.fsync(handle.fileno())
+    module.exit_json(changed=True, written=len(samples), cut_lines=cut_lines, **extra)
 
 
 if __name__ == "__main__":

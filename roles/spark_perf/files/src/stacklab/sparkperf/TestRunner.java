@@ -34,7 +34,9 @@ public final class TestRunner {
       System.exit(2);
       return;
     }
-    SparkConf conf = new SparkConf().setAppName("spark-perf " + options.test);
+    // bench.yml names each tenant's application after the tenant (allocation timelines tell them apart).
+    String name = System.getenv().getOrDefault("STACKLAB_APP_NAME", "spark-perf " + options.test);
+    SparkConf conf = new SparkConf().setAppName(name);
     try (JavaSparkContext sc = new JavaSparkContext(conf)) {
       PerfTest test = options.test.equals(Options.SCHEDULING_THROUGHPUT)
           ? new SchedulingThroughput(sc, options) : new KeyValueTest(sc, options);

@@ -1,0 +1,55 @@
+"""`stacklab bench`: bench.yml through ansible-runner, after validating the spec here first."""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from pathlib import Path
+
+from .spec import SpecError, load, missing_workloads
+
+
+def run_bench(
+    spec: Path,
+    target: str | None = None,
+    run_id: str | None = None,
+    inventory: Path | None = None,
+    project: Path = Path.cwd(),
+    teardown: bool = False,
+) -> int:
+    try:
+        plan = load(spec)
+    except SpecError as error:
+        print(error, file=sys.stderr)
+        return 1
+    missing = missing_workloads(plan.cells)
+    if missing:
+        print(f"{spec}: cannot run yet: " + "; ".join(missing), file=sys.stderr)
+        return 1
+    project = project.resolve()
+    if not (project / "bench.yml").is_file():
+        print(f"error: no bench.yml in {project}: run from the stacklab checkout or pass --project", file=sys.stderr)
+        return 2
+    target = target or plan.spec["target"]
+    inventory = (inventory or project / "inventories" / target).resolve()
+    if not inventory.exists():
+        print(f"error: no inventory {inventory} for target {target}", file=sys.stderr)
+        return 2
+    extravars = {"experiment": str(spec.resolve()), "stacklab_target": target, "teardown": teardown}
+    if run_id:
+        extravars["run_id"] = run_id
+
+    import ansible_runner  # imported late: validating a spec must not need Ansible
+
+    with tempfile.TemporaryDirectory(prefix="stacklab-runner-") as private:
+        result = ansible_runner.run(
+            private_data_dir=private,
+            project_dir=str(project),
+            playbook=str(project / "bench.yml"),
+            inventory=str(inventory),
+            extravars=extravars,
+            envvars={"ANSIBLE_CONFIG": str(project / "ansible.cfg")},
+            quiet=False,
+        )
+    print(f"bench: {result.status} (ansible-playbook exit {result.rc})", file=sys.stderr)
+    return 0 if result.rc == 0 else 1

@@ -1,0 +1,86 @@
+"""One benchmark cell on the controller: the tenants' commands before it runs, its samples after.
+
+bench.yml's `bench_cell` action calls these; they hold no Ansible code so that they are tested
+(and reused by `stacklab`) on their own.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .sparkperf import samples_from_jar_output
+from .workloads import WORKLOADS, spark_perf_arguments
+
+# How a driver names its application at the resource manager, so that allocation timelines can
+# tell the tenants apart (the spark-perf jar reads it; see roles/spark_perf).
+APP_NAME_ENV = "STACKLAB_APP_NAME"
+
+
+class CellFailed(RuntimeError):
+    """A tenant of the cell failed or was cut short; nothing of the cell is recorded."""
+
+
+def cell_labels(cell: dict[str, Any], base: dict[str, Any]) -> dict[str, Any]:
+    """The labels every sample of the cell carries: the run's, the matrix point, which trial."""
+    return {**base, **cell["point"], "trial": cell["trial"], "warmup": cell["warmup"], "cell": cell["key"]}
+
+
+def tenant_commands(cell: dict[str, Any], commands: dict[str, str], inter_trial_wait: float) -> list[dict[str, Any]]:
+    """bench_tenants' input for the cell: every tenant's argv, environment and start offset.
+
+    `commands` maps a command-line workload kind to the installed command (spark-perf -> its path)."""
+    runs = []
+    for tenant in cell["tenants"]:
+        workload = WORKLOADS[(tenant["framework"], tenant["workload"])]
+        if workload.runner != "command" or workload.missing:
+            raise CellFailed(f"tenant {tenant['name']}: {tenant['workload']} is not a command this stacklab runs")
+        argv = [commands["spark-perf"], *spark_perf_arguments(tenant["workload"], tenant["options"], inter_trial_wait)]
+        runs.append({
+            "name": tenant["name"],
+            "argv": argv,
+            "env": {APP_NAME_ENV: tenant["name"]},
+            "start_offset": tenant["start_offset"],
+        })
+    return runs
+
+
+def _why_failed(name: str, result: dict[str, Any]) -> str | None:
+    if result.get("error"):
+        return f"tenant {name}: {result['error']}"
+    if result.get("timed_out"):
+        return f"tenant {name}: killed at the cell's timeout"
+    if result.get("rc") != 0:
+        return f"tenant {name}: exit status {result.get('rc')}"
+    return None
+
+
+def cell_samples(cell: dict[str, Any], base: dict[str, Any], results: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    """Every sample of a finished cell: the workloads' own, each tenant's app_time and the cell_time.
+
+    The cell_time sample (wall time from the first start to the last end) is written with the
+    others in one append; its presence marks the cell as done when a run is resumed."""
+    problems = [problem for name, result in results.items() if (problem := _why_failed(name, result))]
+    if problems:
+        raise CellFailed("; ".join(problems))
+    labels = cell_labels(cell, base)
+    samples: list[dict[str, Any]] = []
+    for tenant in cell["tenants"]:
+        result = results[tenant["name"]]
+        tenant_labels = {**labels, "tenant": tenant["name"], "framework": tenant["framework"], "test": tenant["workload"]}
+        app_warmups = int(tenant["options"].get("app_warmups", 1))
+        try:
+            own = samples_from_jar_output(result["stdout"], {})
+        except ValueError as error:
+            raise CellFailed(f"tenant {tenant['name']}: {error}") from error
+        for sample in own:
+            app_trial = int(sample["labels"].pop("trial", 1))
+            sample["labels"] = {**sample["labels"], **tenant_labels, "app_trial": app_trial,
+                                "warmup": cell["warmup"] or app_trial <= app_warmups}
+            samples.append(sample)
+        samples.append({"metric": "app_time", "value": round(result["ended"] - result["started"], 3), "unit": "s",
+                        "timestamp": result["ended"], "labels": tenant_labels})
+    started = min(result["started"] for result in results.values())
+    ended = max(result["ended"] for result in results.values())
+    samples.append({"metric": "cell_time", "value": round(ended - started, 3), "unit": "s", "timestamp": ended,
+                    "labels": labels})
+    return samples

@@ -1,0 +1,116 @@
+"""The workloads an experiment's tenants can run: which framework runs each, the options it takes,
+and whether this version of stacklab can run it yet.
+
+Option names are written with underscores in specs (`num_tasks`); commands get them with dashes
+(`--num-tasks`), as spark-perf spells them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .sparkperf import TESTS as SPARK_PERF_TESTS
+
+
+@dataclass(frozen=True)
+class Option:
+    kind: type  # int, str or bool
+    minimum: int | None = None
+    choices: tuple[str, ...] = ()
+
+    def problem(self, value: Any) -> str | None:
+        """Why `value` does not fit this option, or None."""
+        if self.kind is int and (isinstance(value, bool) or not isinstance(value, int)):
+            return f"must be an integer, got {value!r}"
+        if self.kind is bool and not isinstance(value, bool):
+            return f"must be true or false, got {value!r}"
+        if self.kind is str and not isinstance(value, str):
+            return f"must be a string, got {value!r}"
+        if self.minimum is not None and value < self.minimum:
+            return f"must be at least {self.minimum}, got {value!r}"
+        if self.choices and value not in self.choices:
+            return f"must be one of {', '.join(self.choices)}, got {value!r}"
+        return None
+
+
+@dataclass(frozen=True)
+class Workload:
+    framework: str
+    name: str
+    options: dict[str, Option]
+    # How bench.yml runs it: `command` on bench_client (its stdout carries JSON samples), or a
+    # task file of a bench role (`tasks`) that drives services itself.
+    runner: str
+    missing: str | None = None  # why this stacklab cannot run it yet (None: it can)
+    notes: dict[str, str] = field(default_factory=dict)
+
+
+_COUNT = Option(int, minimum=1)
+_SEED = Option(int, minimum=0)
+
+# spark-perf's options (roles/spark_perf), less the ones bench sets per cell (trials, waits).
+_SPARK_PERF_COMMON = {"random_seed": _SEED, "app_warmups": Option(int, minimum=0)}
+_SCHEDULING = {"num_tasks": _COUNT, "num_jobs": _COUNT, "closure_size": Option(int, minimum=0)}
+_KEY_VALUE = {
+    "num_records": _COUNT,
+    "unique_keys": _COUNT,
+    "key_length": _COUNT,
+    "unique_values": _COUNT,
+    "value_length": _COUNT,
+    "num_partitions": _COUNT,
+    "reduce_tasks": _COUNT,
+    "persistent_type": Option(str, choices=("memory", "disk", "hdfs")),
+    "storage_location": Option(str),
+    "hash_records": Option(bool),
+}
+
+# The interference paper's batch workloads (BigDataBench style) and its streaming topology.
+_BATCH = {"input_mb": _COUNT, "random_seed": _SEED}
+_STREAMING = {"rate": _COUNT, "duration_s": _COUNT, "workers": _COUNT}
+_HADOOP = "arrives with the Hadoop issue (#7)"
+_STORM = "arrives with the Storm issue (#8)"
+
+
+def _catalog() -> dict[tuple[str, str], Workload]:
+    workloads = [
+        Workload("zookeeper", "zookeeper-failover", {}, runner="tasks"),
+        *(
+            Workload(
+                "spark",
+                test,
+                {**_SPARK_PERF_COMMON, **(_SCHEDULING if test == "scheduling-throughput" else _KEY_VALUE)},
+                runner="command",
+            )
+            for test in SPARK_PERF_TESTS
+        ),
+        *(Workload("spark", name, _BATCH, runner="command", missing=_HADOOP) for name in ("wordcount", "grep")),
+        Workload("spark", "naive-bayes", _BATCH, runner="command", missing=_HADOOP),
+        *(
+            Workload("hadoop", name, _BATCH, runner="command", missing=_HADOOP)
+            for name in ("wordcount", "grep", "naive-bayes")
+        ),
+        Workload("storm", "wordcount", _STREAMING, runner="command", missing=_STORM),
+    ]
+    return {(workload.framework, workload.name): workload for workload in workloads}
+
+
+WORKLOADS = _catalog()
+FRAMEWORKS = ("zookeeper", "hadoop", "spark", "storm", "mesos")
+
+
+def workloads_of(framework: str) -> list[str]:
+    return sorted(name for owner, name in WORKLOADS if owner == framework)
+
+
+def spark_perf_arguments(workload: str, options: dict[str, Any], inter_trial_wait: float) -> list[str]:
+    """spark-perf's command line for one cell: the app's warm-up trials, then one measured trial."""
+    warmups = int(options.get("app_warmups", 1))
+    arguments = [workload, "--num-trials", str(warmups + 1), "--ignored-trials", str(warmups)]
+    arguments += ["--inter-trial-wait", str(int(inter_trial_wait))]
+    for name, value in sorted(options.items()):
+        if name == "app_warmups":
+            continue
+        flag = "--" + name.replace("_", "-")
+        arguments += [f"{flag}={str(value).lower()}"] if isinstance(value, bool) else [flag, str(value)]
+    return arguments

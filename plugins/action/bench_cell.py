@@ -1,0 +1,82 @@
+"""Run one benchmark cell: its tenants on the task's host (bench_client), its samples on the controller.
+
+One task per cell keeps the orchestration cost of a cell to one module call (bench/cell_overhead.py
+measures it). The cell's samples, each tenant's app_time and the cell_time go into
+results/<run-id>/samples.jsonl in one atomic append; a failed cell appends nothing (a resumed run
+runs it again) and its output is kept under raw/.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+from ansible.errors import AnsibleActionFail
+from ansible.plugins.action import ActionBase
+
+
+def _samples_jsonl() -> Any:
+    # The modules' atomic writer (plugins/module_utils), loaded by path: one implementation for both.
+    path = Path(__file__).resolve().parents[1] / "module_utils" / "samples_jsonl.py"
+    spec = importlib.util.spec_from_file_location("stacklab_samples_jsonl", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _keep_output(raw: Path, cell: dict[str, Any], results: dict[str, Any]) -> None:
+    folder = raw / "cells" / f"{cell['index']:05d}-{cell['key']}"
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, result in results.items():
+        (folder / f"{name}.out").write_text(result.get("stdout") or "", encoding="utf-8")
+        (folder / f"{name}.err").write_text(result.get("stderr") or "", encoding="utf-8")
+    summary = {name: {k: v for k, v in result.items() if k not in ("stdout", "stderr")} for name, result in results.items()}
+    (folder / "tenants.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
+
+
+class ActionModule(ActionBase):
+    TRANSFERS_FILES = False
+    _VALID_ARGS = frozenset(("cell", "results", "labels", "commands", "inter_trial_wait", "timeout", "last"))
+
+    def run(self, tmp: Any = None, task_vars: dict[str, Any] | None = None) -> dict[str, Any]:
+        from stacklab.cells import CellFailed, cell_samples, tenant_commands
+
+        result = super().run(tmp, task_vars)
+        args = self._task.args
+        cell, results_dir = args["cell"], Path(args["results"])
+        wait = float(args.get("inter_trial_wait") or 0)
+        began = time.time()
+        try:
+            runs = tenant_commands(cell, args["commands"], wait)
+        except CellFailed as error:
+            raise AnsibleActionFail(f"cell {cell['index']}: {error}") from error
+        outcome = self._execute_module(
+            module_name="bench_tenants",
+            module_args={"tenants": runs, "timeout": float(args["timeout"])},
+            task_vars=task_vars,
+        )
+        if outcome.get("failed"):
+            raise AnsibleActionFail(f"cell {cell['index']}: {outcome.get('msg')}")
+        tenants = outcome["tenants"]
+        _keep_output(results_dir / "raw", cell, tenants)
+        try:
+            samples = cell_samples(cell, args.get("labels") or {}, tenants)
+        except CellFailed as error:
+            folder = results_dir / "raw" / "cells" / f"{cell['index']:05d}-{cell['key']}"
+            raise AnsibleActionFail(f"cell {cell['index']} {cell['point']} trial {cell['trial']}: {error} (output in {folder})") from error
+        _samples_jsonl().append_samples(str(results_dir / "samples.jsonl"), samples)
+        finished = time.time()
+        workload_s = next(s["value"] for s in samples if s["metric"] == "cell_time")
+        if wait and not args.get("last"):
+            time.sleep(wait)  # the spec's inter-trial wait, after the cell is safely recorded
+        result.update(
+            changed=True,
+            samples=len(samples),
+            stacklab_cell={"index": cell["index"], "key": cell["key"], "point": cell["point"], "trial": cell["trial"],
+                           "warmup": cell["warmup"], "seconds": round(finished - began, 3), "workload_seconds": workload_s},
+        )
+        return result

@@ -1,0 +1,150 @@
+#!/usr/bin/python
+"""Validate an experiment spec, name the run, and list the cells still to run (resume)."""
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: bench_plan
+short_description: Plan a bench.yml run; validate the spec, find the finished cells of a run id
+description:
+  - Validates the spec (schema and cross-field rules, stacklab.spec) and refuses workloads this
+    stacklab cannot run yet, before anything changes on a host or in a cloud.
+  - Reads results/<run-id>/samples.jsonl if it exists; a cell whose cell_time sample is there is done.
+    A results file with a cut or malformed line is an error naming the line; nothing is written then.
+  - Creates the results folder and keeps the spec as run (spec.yml); an earlier, different spec.yml
+    of the same run id is kept beside it.
+  - Runs on the controller.
+options:
+  experiment: {description: The spec file., type: path, required: true}
+  results_root: {description: The folder holding one results folder per run id., type: path, required: true}
+  run_id: {description: "The run to start or resume (default: <spec name>-<UTC time>).", type: str}
+"""
+
+EXAMPLES = r"""
+- name: Plan the run
+  bench_plan:
+    experiment: experiments/sparkos-scheduler-local.yml
+    results_root: results
+    run_id: my-run
+  register: bench_plan
+"""
+
+RETURN = r"""
+run_id: {description: The run id., type: str, returned: success}
+results_dir: {description: The run's results folder., type: str, returned: success}
+spec: {description: The spec with defaults filled in., type: dict, returned: success}
+total: {description: Cells in the whole matrix., type: int, returned: success}
+done: {description: Cells already recorded., type: int, returned: success}
+pending: {description: Cells to run now, in order., type: list, returned: success}
+runners: {description: How the pending cells run (command or tasks)., type: list, returned: success}
+"""
+
+import json
+import os
+import re
+import shutil
+import time
+from pathlib import Path
+from typing import Any
+
+from ansible.module_utils.basic import AnsibleModule
+
+RUN_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+
+
+def finished_cells(samples_path: Path) -> set[str]:
+    """Keys of the cells recorded in samples.jsonl; ValueError naming a bad line."""
+    done: set[str] = set()
+    if not samples_path.exists():
+        return done
+    data = samples_path.read_bytes()
+    if data and not data.endswith(b"\n"):
+        line = data.count(b"\n") + 1
+        raise ValueError(
+            f"{samples_path}: line {line} is cut short (the file does not end with a newline). Keep a copy, remove"
+            f" that partial line (e.g. `head -n {line - 1}`), and run again: the cells it belonged to will run again"
+        )
+    for number, line in enumerate(data.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            sample = json.loads(line)
+            labels = sample["labels"]
+        except (ValueError, KeyError, TypeError) as error:
+            raise ValueError(f"{samples_path}: line {number} is not a sample ({error}); fix or remove it first") from error
+        if sample.get("metric") == "cell_time" and isinstance(labels, dict) and "cell" in labels:
+            done.add(str(labels["cell"]))
+    return done
+
+
+def keep_spec(source: Path, results_dir: Path) -> None:
+    target = results_dir / "spec.yml"
+    text = source.read_bytes()
+    if target.exists() and target.read_bytes() != text:
+        shutil.copy2(target, results_dir / f"spec.before-{time.strftime('%Y%m%dT%H%M%S', time.gmtime())}.yml")
+    target.write_bytes(text)
+
+
+def main() -> None:
+    module = AnsibleModule(
+        argument_spec={
+            "experiment": {"type": "path", "required": True},
+            "results_root": {"type": "path", "required": True},
+            "run_id": {"type": "str"},
+        },
+        supports_check_mode=True,
+    )
+    try:
+        from stacklab.spec import SpecError, load, missing_workloads
+        from stacklab.workloads import WORKLOADS
+    except ImportError as error:
+        module.fail_json(msg=f"the stacklab package is not importable by this Python ({error}); run `make venv`")
+    experiment = Path(module.params["experiment"])
+    try:
+        plan = load(experiment)
+    except SpecError as error:
+        module.fail_json(msg=f"invalid experiment spec; nothing was changed:\n{error}", problems=error.problems)
+    missing = missing_workloads(plan.cells)
+    if missing:
+        module.fail_json(msg=f"{experiment}: this stacklab cannot run it yet; nothing was changed: " + "; ".join(missing))
+    run_id = module.params["run_id"] or f"{plan.spec['name']}-{time.strftime('%Y%m%dT%H%M%SZ', time.gmtime())}"
+    if not RUN_ID.match(run_id):
+        module.fail_json(msg=f"run_id {run_id!r}: use letters, digits, '.', '_' and '-' (it names a folder)")
+    results_dir = Path(module.params["results_root"]) / run_id
+    earlier = results_dir / "spec.yml"
+    if earlier.exists():
+        import yaml
+
+        name = (yaml.safe_load(earlier.read_text(encoding="utf-8")) or {}).get("name")
+        if name != plan.spec["name"]:
+            module.fail_json(msg=f"run {run_id} holds experiment {name!r}, not {plan.spec['name']!r}: choose another run id")
+    try:
+        done = finished_cells(results_dir / "samples.jsonl")
+    except ValueError as error:
+        module.fail_json(msg=f"{error}; nothing was changed")
+    # A cell runs one way: tenants that run as task files (zookeeper-failover) run alone (validated).
+    pending = [
+        {**cell, "runner": WORKLOADS[(cell["tenants"][0]["framework"], cell["tenants"][0]["workload"])].runner}
+        for cell in plan.cells
+        if cell["key"] not in done
+    ]
+    runners = sorted({cell["runner"] for cell in pending})
+    changed = not results_dir.exists() or not earlier.exists() or earlier.read_bytes() != experiment.read_bytes()
+    if changed and not module.check_mode:
+        for folder in (results_dir, results_dir / "raw", results_dir / "report"):
+            folder.mkdir(parents=True, exist_ok=True)
+        keep_spec(experiment, results_dir)
+    module.exit_json(
+        changed=changed,
+        run_id=run_id,
+        results_dir=os.path.abspath(results_dir),
+        spec=plan.spec,
+        total=len(plan.cells),
+        done=len(plan.cells) - len(pending),
+        pending=pending,
+        runners=runners,
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,203 @@
+#!/usr/bin/python
+"""Run one benchmark cell's tenants on this host: each command at its start offset, all under one deadline."""
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: bench_tenants
+short_description: Run the workload commands of one benchmark cell, each at its start offset
+description:
+  - Starts every tenant's command in its own process group at its offset from the cell's start,
+    waits for all of them, and kills what is still running at the deadline (SIGTERM, then SIGKILL
+    after a grace period), so that a stuck workload never outlives its cell.
+  - Returns each tenant's exit status, wall times and output; the bench_cell action turns the
+    output into samples on the controller.
+options:
+  tenants:
+    description: "Commands to run: name, argv (a list), env (a dict), start_offset (seconds)."
+    type: list
+    elements: dict
+    required: true
+  timeout: {description: Seconds from the cell's start after which every tenant still running is killed., type: float, required: true}
+  grace: {description: Seconds between SIGTERM and SIGKILL., type: float, default: 10}
+  output_limit: {description: Bytes of each stream kept (the end of it)., type: int, default: 262144}
+"""
+
+EXAMPLES = r"""
+- name: Run two tenants, the second 10 s after the first
+  bench_tenants:
+    tenants:
+      - {name: alpha, argv: [spark-perf, count], env: {STACKLAB_APP_NAME: alpha}, start_offset: 0}
+      - {name: beta, argv: [spark-perf, count], env: {STACKLAB_APP_NAME: beta}, start_offset: 10}
+    timeout: 600
+"""
+
+RETURN = r"""
+killed_leftovers: {description: Tenants of an interrupted earlier cell that were still running and were killed., type: list, returned: always}
+tenants:
+  description: Per tenant name, rc (null if it never started), timed_out, started and ended (Unix times), stdout, stderr.
+  type: dict
+  returned: always
+"""
+
+import os
+import signal
+import subprocess
+import tempfile
+import time
+from typing import Any
+
+from ansible.module_utils.basic import AnsibleModule
+
+POLL_S = 0.05
+# Process groups of running tenants, one file each: if the controller vanishes mid-cell (a killed
+# bench run), the next cell on this host kills what the lost one left running before it starts.
+PGID_DIR = "/run/stacklab/tenants" if os.geteuid() == 0 else f"/tmp/stacklab-tenants-{os.getuid()}"
+
+
+class Tenant:
+    def __init__(self, spec: dict[str, Any], limit: int):
+        self.name = str(spec["name"])
+        self.argv = [str(arg) for arg in spec["argv"]]
+        self.env = {**os.environ, **{str(k): str(v) for k, v in (spec.get("env") or {}).items()}}
+        self.offset = float(spec.get("start_offset") or 0)
+        self.limit = limit
+        self.process: subprocess.Popen[bytes] | None = None
+        self.started: float | None = None
+        self.ended: float | None = None
+        self.timed_out = False
+        self.error: str | None = None
+        # Output goes to files, not pipes: a chatty workload must never block on a full pipe.
+        self.stdout = tempfile.TemporaryFile()
+        self.stderr = tempfile.TemporaryFile()
+
+    def start(self) -> None:
+        self.started = time.time()
+        try:
+            self.process = subprocess.Popen(
+                self.argv, env=self.env, stdout=self.stdout, stderr=self.stderr, stdin=subprocess.DEVNULL,
+                start_new_session=True,
+            )
+        except OSError as error:
+            self.error = f"cannot start {self.argv[0]}: {error.strerror}"
+            self.ended = time.time()
+            return
+        with open(os.path.join(PGID_DIR, str(self.process.pid)), "w", encoding="ascii") as handle:
+            handle.write(self.name + "\n")
+
+    def poll(self) -> bool:
+        """True once the tenant has finished (or could not start)."""
+        if self.ended is not None:
+            return True
+        if self.process is not None and self.process.poll() is not None:
+            self.ended = time.time()
+            return True
+        return False
+
+    def kill(self, grace: float) -> None:
+        if self.process is None or self.poll():
+            return
+        self.timed_out = True
+        for sig, wait in ((signal.SIGTERM, grace), (signal.SIGKILL, 5.0)):
+            try:
+                os.killpg(self.process.pid, sig)
+            except ProcessLookupError:
+                break
+            try:
+                self.process.wait(timeout=wait)
+                break
+            except subprocess.TimeoutExpired:
+                continue
+        self.ended = time.time()
+
+    def forget(self) -> None:
+        if self.process is not None:
+            try:
+                os.unlink(os.path.join(PGID_DIR, str(self.process.pid)))
+            except FileNotFoundError:
+                pass
+
+    def _tail(self, stream: Any) -> str:
+        stream.seek(0, os.SEEK_END)
+        size = stream.tell()
+        stream.seek(max(0, size - self.limit))
+        return stream.read().decode("utf-8", errors="replace")
+
+    def result(self) -> dict[str, Any]:
+        return {
+            "rc": None if self.process is None else self.process.returncode,
+            "error": self.error,
+            "timed_out": self.timed_out,
+            "started": self.started,
+            "ended": self.ended,
+            "stdout": self._tail(self.stdout),
+            "stderr": self._tail(self.stderr),
+        }
+
+
+def kill_leftovers() -> list[str]:
+    """Kill the process groups an interrupted earlier cell left running; their tenants' names."""
+    os.makedirs(PGID_DIR, exist_ok=True)
+    killed = []
+    for entry in os.listdir(PGID_DIR):
+        path = os.path.join(PGID_DIR, entry)
+        try:
+            os.killpg(int(entry), signal.SIGKILL)
+            with open(path, encoding="ascii") as handle:
+                killed.append(f"{handle.read().strip()} (process group {entry})")
+        except (ProcessLookupError, ValueError):
+            pass
+        os.unlink(path)
+    return killed
+
+
+def _interrupted(signum: int, _frame: Any) -> None:
+    raise SystemExit(f"bench_tenants: signal {signum}")
+
+
+def run(tenants: list[Tenant], timeout: float, grace: float) -> None:
+    begin = time.time()
+    waiting = sorted(tenants, key=lambda tenant: tenant.offset)
+    try:
+        while True:
+            now = time.time() - begin
+            while waiting and waiting[0].offset <= now:
+                waiting.pop(0).start()
+            if not waiting and all(tenant.poll() for tenant in tenants):
+                return
+            if now >= timeout:
+                break
+            time.sleep(POLL_S)
+    finally:
+        # Past the deadline, or the module itself interrupted: nothing the cell started keeps running.
+        for tenant in tenants:
+            tenant.kill(grace)
+            tenant.forget()
+        for tenant in waiting:
+            tenant.error = tenant.error or f"not started: the cell's {timeout:g} s deadline came first"
+
+
+def main() -> None:
+    module = AnsibleModule(
+        argument_spec={
+            "tenants": {"type": "list", "elements": "dict", "required": True},
+            "timeout": {"type": "float", "required": True},
+            "grace": {"type": "float", "default": 10.0},
+            "output_limit": {"type": "int", "default": 262144},
+        },
+        supports_check_mode=False,
+    )
+    names = [str(spec.get("name")) for spec in module.params["tenants"]]
+    if len(set(names)) != len(names) or any(not spec.get("argv") for spec in module.params["tenants"]):
+        module.fail_json(msg=f"every tenant needs a distinct name and an argv: {names}")
+    for signum in (signal.SIGHUP, signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, _interrupted)
+    leftovers = kill_leftovers()
+    tenants = [Tenant(spec, module.params["output_limit"]) for spec in module.params["tenants"]]
+    run(tenants, module.params["timeout"], module.params["grace"])
+    results = {tenant.name: tenant.result() for tenant in tenants}
+    module.exit_json(changed=True, tenants=results, killed_leftovers=leftovers)
+
+
+if __name__ == "__main__":
+    main()
