@@ -11,14 +11,14 @@ export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 # Overridable: `make bench EXPERIMENT=experiments/...`
 EXPERIMENT ?= experiments/sparkos-scheduler-local.yml
-SCENARIOS ?= zookeeper spark
+SCENARIOS ?= zookeeper spark bench
 
-.PHONY: help setup host venv image mirror test lint unit molecule bench converge-bench analysis-bench spark-scheduler-bench clean-sandbox
+.PHONY: help setup host venv image mirror test lint unit molecule bench converge-bench analysis-bench spark-scheduler-bench cell-overhead-bench clean-sandbox
 
 help:
 	@echo "make test      lint, unit tests and molecule scenarios ($(SCENARIOS)); all set-up included"
 	@echo "make bench     set up, run bench.yml on the local sandbox ($(EXPERIMENT)), print the results folder"
-	@echo "make lint | unit | molecule SCENARIOS='zookeeper spark'   one tier of the tests (or one scenario)"
+	@echo "make lint | unit | molecule SCENARIOS='zookeeper spark bench'   one tier of the tests (or some scenarios)"
 	@echo "make setup     only the set-up: apt packages, podman, virtualenv, host image, artifact mirror"
 
 setup: host venv image mirror
@@ -67,6 +67,9 @@ analysis-bench: venv
 
 spark-scheduler-bench: setup
 	python bench/spark_scheduler.py
+
+cell-overhead-bench: setup
+	python bench/cell_overhead.py
 
 clean-sandbox: venv
 	ansible-playbook playbooks/teardown.yml

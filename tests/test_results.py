@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "plugins/module_utils"))
-from samples_jsonl import append_samples, check_sample
+from samples_jsonl import append_samples, check_sample, read_file_samples
 
 
 def sample(value: float, **labels: object) -> dict[str, object]:
@@ -59,3 +59,15 @@ def test_invalid_samples_are_named(bad: dict[str, object], field: str) -> None:
 
 def test_a_valid_sample_passes() -> None:
     assert check_sample(sample(0.25, trial=1)) is None
+
+
+def test_sampler_files_are_appended_once_and_a_cut_last_line_is_left_out(tmp_path: Path) -> None:
+    whole = json.dumps(
+        {"metric": "cpu_busy", "value": 5.0, "unit": "percent", "timestamp": 1.0, "labels": {"host": "a"}}
+    )
+    source = tmp_path / "a.jsonl"
+    source.write_text(whole + "\n" + whole + "\n" + whole[:30])
+    samples, cut, problem = read_file_samples(str(source))
+    assert (len(samples), cut, problem) == (2, 1, None)
+    source.write_text(whole + '\n{"metric": "x"}\n')
+    assert "line 2" in (read_file_samples(str(source))[2] or "")

@@ -14,7 +14,7 @@ def run_bench(
     target: str | None = None,
     run_id: str | None = None,
     inventory: Path | None = None,
-    project: Path = Path.cwd(),
+    project: Path | None = None,
     teardown: bool = False,
 ) -> int:
     try:
@@ -26,7 +26,7 @@ def run_bench(
     if missing:
         print(f"{spec}: cannot run yet: " + "; ".join(missing), file=sys.stderr)
         return 1
-    project = project.resolve()
+    project = (project or Path.cwd()).resolve()
     if not (project / "bench.yml").is_file():
         print(f"error: no bench.yml in {project}: run from the stacklab checkout or pass --project", file=sys.stderr)
         return 2

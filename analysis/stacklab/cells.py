@@ -35,12 +35,14 @@ def tenant_commands(cell: dict[str, Any], commands: dict[str, str], inter_trial_
         if workload.runner != "command" or workload.missing:
             raise CellFailed(f"tenant {tenant['name']}: {tenant['workload']} is not a command this stacklab runs")
         argv = [commands["spark-perf"], *spark_perf_arguments(tenant["workload"], tenant["options"], inter_trial_wait)]
-        runs.append({
-            "name": tenant["name"],
-            "argv": argv,
-            "env": {APP_NAME_ENV: tenant["name"]},
-            "start_offset": tenant["start_offset"],
-        })
+        runs.append(
+            {
+                "name": tenant["name"],
+                "argv": argv,
+                "env": {APP_NAME_ENV: tenant["name"]},
+                "start_offset": tenant["start_offset"],
+            }
+        )
     return runs
 
 
@@ -54,7 +56,9 @@ def _why_failed(name: str, result: dict[str, Any]) -> str | None:
     return None
 
 
-def cell_samples(cell: dict[str, Any], base: dict[str, Any], results: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+def cell_samples(
+    cell: dict[str, Any], base: dict[str, Any], results: dict[str, dict[str, Any]]
+) -> list[dict[str, Any]]:
     """Every sample of a finished cell: the workloads' own, each tenant's app_time and the cell_time.
 
     The cell_time sample (wall time from the first start to the last end) is written with the
@@ -66,7 +70,12 @@ def cell_samples(cell: dict[str, Any], base: dict[str, Any], results: dict[str, 
     samples: list[dict[str, Any]] = []
     for tenant in cell["tenants"]:
         result = results[tenant["name"]]
-        tenant_labels = {**labels, "tenant": tenant["name"], "framework": tenant["framework"], "test": tenant["workload"]}
+        tenant_labels = {
+            **labels,
+            "tenant": tenant["name"],
+            "framework": tenant["framework"],
+            "test": tenant["workload"],
+        }
         app_warmups = int(tenant["options"].get("app_warmups", 1))
         try:
             own = samples_from_jar_output(result["stdout"], {})
@@ -74,13 +83,25 @@ def cell_samples(cell: dict[str, Any], base: dict[str, Any], results: dict[str, 
             raise CellFailed(f"tenant {tenant['name']}: {error}") from error
         for sample in own:
             app_trial = int(sample["labels"].pop("trial", 1))
-            sample["labels"] = {**sample["labels"], **tenant_labels, "app_trial": app_trial,
-                                "warmup": cell["warmup"] or app_trial <= app_warmups}
+            sample["labels"] = {
+                **sample["labels"],
+                **tenant_labels,
+                "app_trial": app_trial,
+                "warmup": cell["warmup"] or app_trial <= app_warmups,
+            }
             samples.append(sample)
-        samples.append({"metric": "app_time", "value": round(result["ended"] - result["started"], 3), "unit": "s",
-                        "timestamp": result["ended"], "labels": tenant_labels})
+        samples.append(
+            {
+                "metric": "app_time",
+                "value": round(result["ended"] - result["started"], 3),
+                "unit": "s",
+                "timestamp": result["ended"],
+                "labels": tenant_labels,
+            }
+        )
     started = min(result["started"] for result in results.values())
     ended = max(result["ended"] for result in results.values())
-    samples.append({"metric": "cell_time", "value": round(ended - started, 3), "unit": "s", "timestamp": ended,
-                    "labels": labels})
+    samples.append(
+        {"metric": "cell_time", "value": round(ended - started, 3), "unit": "s", "timestamp": ended, "labels": labels}
+    )
     return samples

@@ -76,8 +76,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
             failed += 1
             continue
         points = len(plan.cells) // (plan.spec["warmups"] + plan.spec["trials"])
-        print(f"{path}: valid: {len(plan.cells)} cells ({points} matrix points x {plan.spec['trials']} trials"
-              f" + {plan.spec['warmups']} warm-ups), {len(plan.spec['tenants'])} tenants, target {plan.spec['target']}")
+        print(
+            f"{path}: valid: {len(plan.cells)} cells ({points} matrix points x {plan.spec['trials']} trials"
+            f" + {plan.spec['warmups']} warm-ups), {len(plan.spec['tenants'])} tenants, target {plan.spec['target']}"
+        )
         for reason in missing_workloads(plan.cells):
             print(f"{path}: note: cannot run yet: {reason}")
     return 1 if failed else 0
@@ -86,8 +88,14 @@ def cmd_validate(args: argparse.Namespace) -> int:
 def cmd_bench(args: argparse.Namespace) -> int:
     from .bench import run_bench
 
-    return run_bench(args.spec, target=args.target, run_id=args.run_id, inventory=args.inventory,
-                     project=args.project, teardown=args.teardown)
+    return run_bench(
+        args.spec,
+        target=args.target,
+        run_id=args.run_id,
+        inventory=args.inventory,
+        project=args.project,
+        teardown=args.teardown,
+    )
 
 
 def parser() -> argparse.ArgumentParser:
@@ -100,8 +108,9 @@ def parser() -> argparse.ArgumentParser:
 
     bench = commands.add_parser("bench", help="run an experiment (bench.yml through ansible-runner); resumes a run id")
     bench.add_argument("spec", type=Path, metavar="SPEC")
-    bench.add_argument("--target", choices=["local", "ec2", "eucalyptus", "static"],
-                       help="where to run (default: the spec's target)")
+    bench.add_argument(
+        "--target", choices=["local", "ec2", "eucalyptus", "static"], help="where to run (default: the spec's target)"
+    )
     bench.add_argument("--run-id", help="the run to start or resume (default: <spec name>-<UTC time>)")
     bench.add_argument("--inventory", type=Path, help="default: inventories/<target>")
     bench.add_argument("--project", type=Path, default=Path.cwd(), help="the stacklab checkout (default: here)")

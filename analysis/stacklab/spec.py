@@ -53,7 +53,12 @@ SCHEMA: dict[str, Any] = {
             "required": ["frameworks"],
             "additionalProperties": False,
             "properties": {
-                "frameworks": {"type": "array", "minItems": 1, "uniqueItems": True, "items": {"enum": list(FRAMEWORKS)}},
+                "frameworks": {
+                    "type": "array",
+                    "minItems": 1,
+                    "uniqueItems": True,
+                    "items": {"enum": list(FRAMEWORKS)},
+                },
                 "versions": {"type": "object", "additionalProperties": {"type": "string", "minLength": 1}},
                 "spark": {
                     "type": "object",
@@ -90,7 +95,11 @@ SCHEMA: dict[str, Any] = {
                 "zip": {
                     "type": "array",
                     "minItems": 1,
-                    "items": {"type": "object", "minProperties": 1, "additionalProperties": {"type": ["array", "object"]}},
+                    "items": {
+                        "type": "object",
+                        "minProperties": 1,
+                        "additionalProperties": {"type": ["array", "object"]},
+                    },
                 }
             },
             "additionalProperties": {"type": ["array", "object"]},
@@ -159,7 +168,9 @@ def _schema_problems(document: Any) -> list[str]:
         if error.validator == "additionalProperties" and isinstance(error.instance, dict):
             allowed = set(error.schema.get("properties", {}))
             for key in sorted(set(error.instance) - allowed):
-                problems.append(f"{_field([*error.absolute_path, key])}: unknown key (expected one of {', '.join(sorted(allowed))})")
+                problems.append(
+                    f"{_field([*error.absolute_path, key])}: unknown key (expected one of {', '.join(sorted(allowed))})"
+                )
         elif error.validator == "required":
             problems.append(f"{_field(error.absolute_path)}: missing key {error.message.split()[0]}")
         else:
@@ -175,7 +186,9 @@ def _values(raw: Any, field: str, problems: list[str]) -> list[Any]:
         return raw
     keys = set(raw)
     if keys != {"from", "to", "step"}:
-        problems.append(f"{field}: a range has exactly the keys from, to, step (got {', '.join(sorted(map(str, keys)))})")
+        problems.append(
+            f"{field}: a range has exactly the keys from, to, step (got {', '.join(sorted(map(str, keys)))})"
+        )
         return []
     start, stop, step = raw["from"], raw["to"], raw["step"]
     for key in ("from", "to", "step"):
@@ -203,8 +216,10 @@ def _axes(spec: dict[str, Any], problems: list[str]) -> list[list[Axis]]:
         if name != "zip":
             groups.append([Axis(name, _values(raw, f"matrix.{name}", problems), f"matrix.{name}")])
     for index, group in enumerate(matrix.get("zip", [])):
-        axes = [Axis(name, _values(raw, f"matrix.zip[{index}].{name}", problems), f"matrix.zip[{index}].{name}")
-                for name, raw in group.items()]
+        axes = [
+            Axis(name, _values(raw, f"matrix.zip[{index}].{name}", problems), f"matrix.zip[{index}].{name}")
+            for name, raw in group.items()
+        ]
         if len({len(axis.values) for axis in axes}) > 1:
             lengths = ", ".join(f"{axis.name} has {len(axis.values)}" for axis in axes)
             problems.append(f"matrix.zip[{index}]: zipped axes need as many values each ({lengths})")
@@ -243,16 +258,24 @@ def _tenant_problems(spec: dict[str, Any]) -> list[str]:
             problems.append(f"{where}.name: {tenant['name']} names two tenants")
         names.add(tenant["name"])
         if tenant["framework"] not in frameworks:
-            problems.append(f"{where}.framework: {tenant['framework']} is not in stack.frameworks ({', '.join(sorted(frameworks))})")
+            problems.append(
+                f"{where}.framework: {tenant['framework']} is not in stack.frameworks ({', '.join(sorted(frameworks))})"
+            )
         if (tenant["framework"], tenant["workload"]) not in WORKLOADS:
             choices = ", ".join(workloads_of(tenant["framework"])) or "none"
-            problems.append(f"{where}.workload: {tenant['framework']} has no workload {tenant['workload']!r} (it has {choices})")
+            problems.append(
+                f"{where}.workload: {tenant['framework']} has no workload {tenant['workload']!r} (it has {choices})"
+            )
         if "mesos_mode" in tenant and (tenant["framework"] != "spark" or spark_mode != "mesos"):
-            problems.append(f"{where}.mesos_mode: only Spark tenants on Mesos (stack.spark.mode: mesos) choose coarse or fine")
+            problems.append(
+                f"{where}.mesos_mode: only Spark tenants on Mesos (stack.spark.mode: mesos) choose coarse or fine"
+            )
         if tenant["workload"] == "zookeeper-failover" and len(spec["tenants"]) > 1:
             problems.append(f"{where}.workload: zookeeper-failover stops the ensemble every trial; it runs alone")
         if tenant.get("start_offset", 0) >= spec["timeout"]:
-            problems.append(f"{where}.start_offset: {tenant['start_offset']} s is not below the cell timeout ({spec['timeout']} s)")
+            problems.append(
+                f"{where}.start_offset: {tenant['start_offset']} s is not below the cell timeout ({spec['timeout']} s)"
+            )
     return problems
 
 
@@ -311,7 +334,8 @@ def _cell_problems(tenant: dict[str, Any], workload: Workload | None, where: str
     for name, value in tenant["options"].items():
         option = workload.options.get(name)
         if option is None:
-            problems.append(f"{where}.options.{name}: {workload.name} has no option {name} (it has {', '.join(sorted(workload.options))})")
+            takes = ", ".join(sorted(workload.options))
+            problems.append(f"{where}.options.{name}: {workload.name} has no option {name} (it has {takes})")
         elif (problem := option.problem(value)) is not None:
             problems.append(f"{where}.options.{name}: {problem}")
     if not isinstance(tenant["start_offset"], (int, float)) or tenant["start_offset"] < 0:
@@ -341,16 +365,24 @@ def _cells(spec: dict[str, Any], points: list[dict[str, Any]], problems: list[st
             for problem in _cell_problems(tenant, WORKLOADS.get((tenant["framework"], tenant["workload"])), where):
                 if problem not in problems:
                     problems.append(problem)
-        identity = {"name": spec["name"], "stack": spec["stack"], "system": spec["system"], "tenants": tenants, "point": point}
+        identity = {
+            "name": spec["name"],
+            "stack": spec["stack"],
+            "system": spec["system"],
+            "tenants": tenants,
+            "point": point,
+        }
         for warmup, trial in rounds:
-            cells.append({
-                "key": cell_key({**identity, "warmup": warmup, "trial": trial}),
-                "index": len(cells) + 1,
-                "point": {name: _label(value) for name, value in point.items()},
-                "trial": trial,
-                "warmup": warmup,
-                "tenants": tenants,
-            })
+            cells.append(
+                {
+                    "key": cell_key({**identity, "warmup": warmup, "trial": trial}),
+                    "index": len(cells) + 1,
+                    "point": {name: _label(value) for name, value in point.items()},
+                    "trial": trial,
+                    "warmup": warmup,
+                    "tenants": tenants,
+                }
+            )
     return cells
 
 

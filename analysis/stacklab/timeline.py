@@ -20,7 +20,15 @@ from .stats import Array, Mask
 TIMELINE_METRICS = ("active_tasks", "pending_tasks", "cpus", "mem_mb", "completed_tasks")
 # Samples that describe the run over time rather than a trial's result.
 # Host counters sampled from /proc during a run (roles/bench_metrics): context, not trial results.
-HOST_METRICS = ("cpu_busy", "mem_used_mb", "load1", "disk_read_bytes", "disk_write_bytes", "net_rx_bytes", "net_tx_bytes")
+HOST_METRICS = (
+    "cpu_busy",
+    "mem_used_mb",
+    "load1",
+    "disk_read_bytes",
+    "disk_write_bytes",
+    "net_rx_bytes",
+    "net_tx_bytes",
+)
 NOT_AGGREGATED = frozenset({*TIMELINE_METRICS, *HOST_METRICS, "capacity_cpus", "capacity_mem_mb", "submitted"})
 
 

@@ -34,18 +34,20 @@ def _keep_output(raw: Path, cell: dict[str, Any], results: dict[str, Any]) -> No
     for name, result in results.items():
         (folder / f"{name}.out").write_text(result.get("stdout") or "", encoding="utf-8")
         (folder / f"{name}.err").write_text(result.get("stderr") or "", encoding="utf-8")
-    summary = {name: {k: v for k, v in result.items() if k not in ("stdout", "stderr")} for name, result in results.items()}
+    summary = {
+        name: {k: v for k, v in result.items() if k not in ("stdout", "stderr")} for name, result in results.items()
+    }
     (folder / "tenants.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
 
 
-class ActionModule(ActionBase):
+class ActionModule(ActionBase):  # type: ignore[misc]  # Ansible is untyped
     TRANSFERS_FILES = False
     _VALID_ARGS = frozenset(("cell", "results", "labels", "commands", "inter_trial_wait", "timeout", "last"))
 
     def run(self, tmp: Any = None, task_vars: dict[str, Any] | None = None) -> dict[str, Any]:
         from stacklab.cells import CellFailed, cell_samples, tenant_commands
 
-        result = super().run(tmp, task_vars)
+        result: dict[str, Any] = super().run(tmp, task_vars)
         args = self._task.args
         cell, results_dir = args["cell"], Path(args["results"])
         wait = float(args.get("inter_trial_wait") or 0)
@@ -67,7 +69,9 @@ class ActionModule(ActionBase):
             samples = cell_samples(cell, args.get("labels") or {}, tenants)
         except CellFailed as error:
             folder = results_dir / "raw" / "cells" / f"{cell['index']:05d}-{cell['key']}"
-            raise AnsibleActionFail(f"cell {cell['index']} {cell['point']} trial {cell['trial']}: {error} (output in {folder})") from error
+            raise AnsibleActionFail(
+                f"cell {cell['index']} {cell['point']} trial {cell['trial']}: {error} (output in {folder})"
+            ) from error
         _samples_jsonl().append_samples(str(results_dir / "samples.jsonl"), samples)
         finished = time.time()
         workload_s = next(s["value"] for s in samples if s["metric"] == "cell_time")
@@ -76,7 +80,14 @@ class ActionModule(ActionBase):
         result.update(
             changed=True,
             samples=len(samples),
-            stacklab_cell={"index": cell["index"], "key": cell["key"], "point": cell["point"], "trial": cell["trial"],
-                           "warmup": cell["warmup"], "seconds": round(finished - began, 3), "workload_seconds": workload_s},
+            stacklab_cell={
+                "index": cell["index"],
+                "key": cell["key"],
+                "point": cell["point"],
+                "trial": cell["trial"],
+                "warmup": cell["warmup"],
+                "seconds": round(finished - began, 3),
+                "workload_seconds": workload_s,
+            },
         )
         return result

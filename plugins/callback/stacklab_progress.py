@@ -37,7 +37,7 @@ def describe(cell: dict[str, Any]) -> str:
 
 
 def duration(seconds: float) -> str:
-    seconds = int(round(seconds))
+    seconds = round(seconds)
     hours, rest = divmod(seconds, 3600)
     minutes, secs = divmod(rest, 60)
     return f"{hours}h{minutes:02d}m" if hours else (f"{minutes}m{secs:02d}s" if minutes else f"{secs}s")
@@ -57,7 +57,7 @@ class Progress:
         self.finished += 1
         self.seconds.append(float(cell.get("seconds", 0.0)))
         done = self.done_before + self.finished
-        left = self.pending[self.finished:]
+        left = self.pending[self.finished :]
         parts = [f"[bench] {done}/{self.total} cells"]
         if self.done_before:
             parts[0] += f" ({self.done_before} recorded before)"
@@ -71,7 +71,7 @@ class Progress:
         return " · ".join(parts)
 
 
-class CallbackModule(CallbackBase):
+class CallbackModule(CallbackBase):  # type: ignore[misc]  # Ansible is untyped
     CALLBACK_VERSION = 2.0
     CALLBACK_TYPE = "aggregate"
     CALLBACK_NAME = "stacklab_progress"
@@ -91,8 +91,10 @@ class CallbackModule(CallbackBase):
         if "pending" in result and "total" in result and "run_id" in result:
             self.progress = Progress(int(result["total"]), int(result["done"]), list(result["pending"]))
             if self.progress.pending:
-                self._say(f"[bench] {len(self.progress.pending)} of {self.progress.total} cells to run;"
-                          f" first: {describe(self.progress.pending[0])}")
+                self._say(
+                    f"[bench] {len(self.progress.pending)} of {self.progress.total} cells to run;"
+                    f" first: {describe(self.progress.pending[0])}"
+                )
         elif "stacklab_cell" in result and self.progress is not None:
             self._say(self.progress.line(result["stacklab_cell"]))
 

@@ -45,3 +45,26 @@ def append_samples(path: str, samples: list[dict[str, Any]]) -> int:
     finally:
         os.close(fd)
     return len(data)
+
+
+def read_file_samples(path: str) -> tuple[list[dict[str, Any]], int, str | None]:
+    """Samples of a JSON-lines file, the number of cut lines left out, and a problem if any."""
+    with open(path, "rb") as handle:
+        data = handle.read()
+    lines = data.split(b"\n")
+    cut = 0
+    if lines and lines[-1]:
+        lines, cut = lines[:-1], 1  # no newline at the end: the writer was stopped mid-line
+    samples = []
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            sample = json.loads(line)
+        except ValueError as error:
+            return [], cut, f"{path} line {number}: {error}"
+        problem = check_sample(sample)
+        if problem:
+            return [], cut, f"{path} line {number}: {problem}"
+        samples.append(sample)
+    return samples, cut, None

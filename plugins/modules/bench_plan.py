@@ -45,7 +45,6 @@ import re
 import shutil
 import time
 from pathlib import Path
-from typing import Any
 
 from ansible.module_utils.basic import AnsibleModule
 
@@ -59,10 +58,10 @@ def finished_cells(samples_path: Path) -> set[str]:
         return done
     data = samples_path.read_bytes()
     if data and not data.endswith(b"\n"):
-        line = data.count(b"\n") + 1
+        cut = data.count(b"\n") + 1
         raise ValueError(
-            f"{samples_path}: line {line} is cut short (the file does not end with a newline). Keep a copy, remove"
-            f" that partial line (e.g. `head -n {line - 1}`), and run again: the cells it belonged to will run again"
+            f"{samples_path}: line {cut} is cut short (the file does not end with a newline). Keep a copy, remove"
+            f" that partial line (e.g. `head -n {cut - 1}`), and run again: the cells it belonged to will run again"
         )
     for number, line in enumerate(data.splitlines(), start=1):
         if not line.strip():
@@ -71,7 +70,9 @@ def finished_cells(samples_path: Path) -> set[str]:
             sample = json.loads(line)
             labels = sample["labels"]
         except (ValueError, KeyError, TypeError) as error:
-            raise ValueError(f"{samples_path}: line {number} is not a sample ({error}); fix or remove it first") from error
+            raise ValueError(
+                f"{samples_path}: line {number} is not a sample ({error}); fix or remove it first"
+            ) from error
         if sample.get("metric") == "cell_time" and isinstance(labels, dict) and "cell" in labels:
             done.add(str(labels["cell"]))
     return done
@@ -106,7 +107,9 @@ def main() -> None:
         module.fail_json(msg=f"invalid experiment spec; nothing was changed:\n{error}", problems=error.problems)
     missing = missing_workloads(plan.cells)
     if missing:
-        module.fail_json(msg=f"{experiment}: this stacklab cannot run it yet; nothing was changed: " + "; ".join(missing))
+        module.fail_json(
+            msg=f"{experiment}: this stacklab cannot run it yet; nothing was changed: " + "; ".join(missing)
+        )
     run_id = module.params["run_id"] or f"{plan.spec['name']}-{time.strftime('%Y%m%dT%H%M%SZ', time.gmtime())}"
     if not RUN_ID.match(run_id):
         module.fail_json(msg=f"run_id {run_id!r}: use letters, digits, '.', '_' and '-' (it names a folder)")
@@ -117,7 +120,9 @@ def main() -> None:
 
         name = (yaml.safe_load(earlier.read_text(encoding="utf-8")) or {}).get("name")
         if name != plan.spec["name"]:
-            module.fail_json(msg=f"run {run_id} holds experiment {name!r}, not {plan.spec['name']!r}: choose another run id")
+            module.fail_json(
+                msg=f"run {run_id} holds experiment {name!r}, not {plan.spec['name']!r}: choose another run id"
+            )
     try:
         done = finished_cells(results_dir / "samples.jsonl")
     except ValueError as error:

@@ -40,6 +40,7 @@ tenants:
   returned: always
 """
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -68,14 +69,18 @@ class Tenant:
         self.timed_out = False
         self.error: str | None = None
         # Output goes to files, not pipes: a chatty workload must never block on a full pipe.
-        self.stdout = tempfile.TemporaryFile()
-        self.stderr = tempfile.TemporaryFile()
+        self.stdout = tempfile.TemporaryFile()  # noqa: SIM115 (open for the tenant's life, closed with the module)
+        self.stderr = tempfile.TemporaryFile()  # noqa: SIM115 (as stdout)
 
     def start(self) -> None:
         self.started = time.time()
         try:
             self.process = subprocess.Popen(
-                self.argv, env=self.env, stdout=self.stdout, stderr=self.stderr, stdin=subprocess.DEVNULL,
+                self.argv,
+                env=self.env,
+                stdout=self.stdout,
+                stderr=self.stderr,
+                stdin=subprocess.DEVNULL,
                 start_new_session=True,
             )
         except OSError as error:
@@ -112,16 +117,15 @@ class Tenant:
 
     def forget(self) -> None:
         if self.process is not None:
-            try:
+            with contextlib.suppress(FileNotFoundError):
                 os.unlink(os.path.join(PGID_DIR, str(self.process.pid)))
-            except FileNotFoundError:
-                pass
 
     def _tail(self, stream: Any) -> str:
         stream.seek(0, os.SEEK_END)
         size = stream.tell()
         stream.seek(max(0, size - self.limit))
-        return stream.read().decode("utf-8", errors="replace")
+        data: bytes = stream.read()
+        return data.decode("utf-8", errors="replace")
 
     def result(self) -> dict[str, Any]:
         return {

@@ -35,34 +35,10 @@ cut_lines: {description: Cut last lines left out of from_files., type: int, retu
 stacklab_cell: {description: The progress argument, when given., type: dict, returned: when progress is set}
 """
 
-import json
 import os
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible.module_utils.samples_jsonl import append_samples, check_sample
-
-
-def read_file_samples(path: str) -> tuple[list[dict], int, str | None]:
-    """Samples of a JSON-lines file, the number of cut lines left out, and a problem if any."""
-    with open(path, "rb") as handle:
-        data = handle.read()
-    lines = data.split(b"\n")
-    cut = 0
-    if lines and lines[-1]:
-        lines, cut = lines[:-1], 1  # no newline at the end: the writer was stopped mid-line
-    samples = []
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            sample = json.loads(line)
-        except ValueError as error:
-            return [], cut, f"{path} line {number}: {error}"
-        problem = check_sample(sample)
-        if problem:
-            return [], cut, f"{path} line {number}: {problem}"
-        samples.append(sample)
-    return samples, cut, None
+from ansible.module_utils.samples_jsonl import append_samples, check_sample, read_file_samples
 
 
 def main() -> None:
@@ -86,7 +62,10 @@ def main() -> None:
     appended: list[str] = []
     if params["from_files"]:
         ledger = params["ledger"]
-        done = set(open(ledger, encoding="utf-8").read().split("\n")) if os.path.exists(ledger) else set()
+        done: set[str] = set()
+        if os.path.exists(ledger):
+            with open(ledger, encoding="utf-8") as handle:
+                done = set(handle.read().split("\n"))
         cut_lines = 0
         for path in params["from_files"]:
             if os.path.realpath(path) in done:

@@ -27,7 +27,8 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 HTTP_TIMEOUT_S = 2.0
 DRIVER_PORTS = range(4040, 4056)  # Spark drivers take 4040 and count up when it is taken
@@ -35,7 +36,7 @@ Sample = dict[str, Any]
 
 
 def _get(url: str) -> Any:
-    with urllib.request.urlopen(url, timeout=HTTP_TIMEOUT_S) as response:  # noqa: S310 (cluster URLs only)
+    with urllib.request.urlopen(url, timeout=HTTP_TIMEOUT_S) as response:
         return json.load(response)
 
 
@@ -122,25 +123,37 @@ def spark_driver_samples(base: str, app: dict[str, Any]) -> Iterator[tuple[str, 
     stages = _try(f"{base}/api/v1/applications/{app['id']}/stages?status=active") or []
     yield "active_tasks", float(sum(e.get("activeTasks", 0) for e in executors)), labels
     yield "completed_tasks", float(sum(e.get("completedTasks", 0) for e in executors)), labels
-    pending = sum(max(0, s.get("numTasks", 0) - s.get("numActiveTasks", 0) - s.get("numCompleteTasks", 0)) for s in stages)
+    pending = sum(
+        max(0, s.get("numTasks", 0) - s.get("numActiveTasks", 0) - s.get("numCompleteTasks", 0)) for s in stages
+    )
     yield "pending_tasks", float(pending), labels
     yield "mem_mb", round(sum(e.get("maxMemory", 0) for e in executors) / 2**20, 1), labels
 
 
 def yarn_samples(apps: dict[str, Any]) -> Iterator[tuple[str, float, dict[str, Any]]]:
-    for app in ((apps.get("apps") or {}).get("app") or []):
-        labels = {"framework": str(app.get("applicationType", "yarn")).lower(), "tenant": app.get("name"), "app_id": app.get("id")}
+    for app in (apps.get("apps") or {}).get("app") or []:
+        labels = {
+            "framework": str(app.get("applicationType", "yarn")).lower(),
+            "tenant": app.get("name"),
+            "app_id": app.get("id"),
+        }
         yield "cpus", float(app.get("allocatedVCores", 0)), labels
         yield "mem_mb", float(app.get("allocatedMB", 0)), labels
         yield "active_tasks", float(app.get("runningContainers", 0)), labels
-        yield "pending_tasks", 1.0 if app.get("state") in ("NEW", "NEW_SAVING", "SUBMITTED", "ACCEPTED") else 0.0, labels
+        yield (
+            "pending_tasks",
+            1.0 if app.get("state") in ("NEW", "NEW_SAVING", "SUBMITTED", "ACCEPTED") else 0.0,
+            labels,
+        )
 
 
 def mesos_samples(state: dict[str, Any]) -> Iterator[tuple[str, float, dict[str, Any]]]:
     for framework in state.get("frameworks", []):
         labels = {"framework": "mesos", "tenant": framework.get("name"), "app_id": framework.get("id")}
         used = framework.get("used_resources", {})
-        live = [t for t in framework.get("tasks", []) if t.get("state") in ("TASK_STAGING", "TASK_STARTING", "TASK_RUNNING")]
+        live = [
+            t for t in framework.get("tasks", []) if t.get("state") in ("TASK_STAGING", "TASK_STARTING", "TASK_RUNNING")
+        ]
         yield "cpus", float(used.get("cpus", 0)), labels
         yield "mem_mb", float(used.get("mem", 0)), labels
         yield "active_tasks", float(len(live)), labels
@@ -184,11 +197,26 @@ class Sampler:
         out: list[Sample] = []
         if self.counters is not None:
             for metric, value, unit in self.counters.samples():
-                out.append({"metric": metric, "value": value, "unit": unit, "timestamp": now, "labels": {"host": self.args.host}})
+                out.append(
+                    {
+                        "metric": metric,
+                        "value": value,
+                        "unit": unit,
+                        "timestamp": now,
+                        "labels": {"host": self.args.host},
+                    }
+                )
         for metric, value, labels in self._allocations():
             unit = "MB" if "mem" in metric else ("cores" if "cpus" in metric else "count")
-            out.append({"metric": metric, "value": value, "unit": unit, "timestamp": now,
-                        "labels": {**labels, "source_host": self.args.host}})
+            out.append(
+                {
+                    "metric": metric,
+                    "value": value,
+                    "unit": unit,
+                    "timestamp": now,
+                    "labels": {**labels, "source_host": self.args.host},
+                }
+            )
         return out
 
 

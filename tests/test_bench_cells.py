@@ -1,0 +1,208 @@
+"""One cell from plan to samples: commands, the tenants runner (real processes), samples, resume."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import bench_tenants
+import pytest
+from bench_plan import finished_cells
+from stacklab.cells import CellFailed, cell_samples, tenant_commands
+from stacklab.spec import plan
+from stacklab_progress import Progress, duration
+
+SPEC: dict[str, Any] = {
+    "name": "two",
+    "stack": {"frameworks": ["spark"]},
+    "tenants": [
+        {
+            "name": "alpha",
+            "framework": "spark",
+            "workload": "count",
+            "options": {"num_records": 1000, "app_warmups": 1},
+        },
+        {"name": "beta", "framework": "spark", "workload": "scheduling-throughput", "start_offset": 10},
+    ],
+    "matrix": {"beta.num_tasks": [100, 200]},
+    "trials": 1,
+}
+
+
+def jar_output(times: list[float], test: str = "count") -> str:
+    lines = [
+        json.dumps(
+            {
+                "metric": "job_time",
+                "value": t,
+                "unit": "s",
+                "timestamp": 1.0 + i,
+                "labels": {"test": test, "trial": i + 1, "app_id": "app-1"},
+            }
+        )
+        for i, t in enumerate(times)
+    ]
+    return "\n".join([*lines, 'results: {"results": []}', f"{test}, --x=1, 1.0, 0.0, 1.0, 1.0, 1.0"]) + "\n"
+
+
+def test_each_tenant_gets_spark_perf_with_its_options_offset_and_app_name() -> None:
+    cell = plan(SPEC).cells[1]
+    runs = tenant_commands(cell, {"spark-perf": "/usr/local/bin/spark-perf"}, inter_trial_wait=3)
+    alpha, beta = runs
+    assert alpha["argv"][:6] == ["/usr/local/bin/spark-perf", "count", "--num-trials", "2", "--ignored-trials", "1"]
+    assert "--num-records" in alpha["argv"] and "--num-tasks" not in alpha["argv"]
+    assert beta["argv"][beta["argv"].index("--num-tasks") + 1] == "200"
+    assert (alpha["start_offset"], beta["start_offset"]) == (0, 10)
+    assert alpha["env"] == {"STACKLAB_APP_NAME": "alpha"}
+
+
+def test_a_finished_cell_gives_labelled_samples_app_times_and_one_cell_time() -> None:
+    cell = plan(SPEC).cells[0]
+    results = {
+        "alpha": {"rc": 0, "stdout": jar_output([9.0, 2.0]), "started": 100.0, "ended": 120.0},
+        "beta": {"rc": 0, "stdout": jar_output([4.0, 3.0], "scheduling-throughput"), "started": 110.0, "ended": 125.5},
+    }
+    samples = cell_samples(cell, {"experiment": "two", "system": "linux"}, results)
+    jobs = [s for s in samples if s["metric"] == "job_time"]
+    assert [(s["labels"]["tenant"], s["labels"]["app_trial"], s["labels"]["warmup"]) for s in jobs] == [
+        ("alpha", 1, True),
+        ("alpha", 2, False),
+        ("beta", 1, True),
+        ("beta", 2, False),
+    ]
+    assert all(s["labels"]["cell"] == cell["key"] and s["labels"]["trial"] == 1 for s in samples)
+    assert all(s["labels"]["beta.num_tasks"] == 100 for s in samples)
+    assert {s["labels"]["tenant"]: s["value"] for s in samples if s["metric"] == "app_time"} == {
+        "alpha": 20.0,
+        "beta": 15.5,
+    }
+    assert [s["value"] for s in samples if s["metric"] == "cell_time"] == [25.5]
+
+
+@pytest.mark.parametrize(
+    ("result", "why"),
+    [
+        ({"rc": 1, "stdout": ""}, "tenant beta: exit status 1"),
+        ({"rc": -9, "timed_out": True, "stdout": ""}, "tenant beta: killed at the cell's timeout"),
+        ({"rc": 0, "stdout": "no results here\n"}, "tenant beta: the output has no results line"),
+        ({"rc": None, "error": "cannot start spark-perf: No such file or directory", "stdout": ""}, "cannot start"),
+    ],
+)
+def test_a_failed_tenant_fails_the_whole_cell(result: dict[str, Any], why: str) -> None:
+    cell = plan(SPEC).cells[0]
+    ok = {"rc": 0, "stdout": jar_output([1.0]), "started": 1.0, "ended": 2.0}
+    with pytest.raises(CellFailed, match=why):
+        cell_samples(cell, {}, {"alpha": ok, "beta": {"started": 1.0, "ended": 2.0, **result}})
+
+
+def python(code: str) -> list[str]:
+    return [sys.executable, "-c", code]
+
+
+@pytest.fixture
+def pgid_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setattr(bench_tenants, "PGID_DIR", str(tmp_path / "pgids"))
+    return tmp_path / "pgids"
+
+
+def test_tenants_start_at_their_offsets_and_report_their_output(pgid_dir: Path) -> None:
+    bench_tenants.kill_leftovers()
+    tenants = [
+        bench_tenants.Tenant({"name": "first", "argv": python("print('one')"), "start_offset": 0}, 1000),
+        bench_tenants.Tenant(
+            {
+                "name": "second",
+                "argv": python("import os; print(os.environ['X'])"),
+                "env": {"X": "two"},
+                "start_offset": 0.5,
+            },
+            1000,
+        ),
+    ]
+    bench_tenants.run(tenants, timeout=30, grace=1)
+    first, second = (tenant.result() for tenant in tenants)
+    assert (first["rc"], first["stdout"], second["stdout"]) == (0, "one\n", "two\n")
+    assert second["started"] - first["started"] >= 0.45
+    assert not os.listdir(pgid_dir)
+
+
+def test_the_deadline_kills_the_whole_process_group(pgid_dir: Path, tmp_path: Path) -> None:
+    bench_tenants.kill_leftovers()
+    child_pid = tmp_path / "child.pid"
+    code = (
+        "import subprocess, sys, time; child = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(60)']);"
+        f" open({str(child_pid)!r}, 'w').write(str(child.pid)); time.sleep(60)"
+    )
+    tenants = [
+        bench_tenants.Tenant({"name": "stuck", "argv": python(code)}, 1000),
+        bench_tenants.Tenant({"name": "late", "argv": python("pass"), "start_offset": 30}, 1000),
+    ]
+    began = time.monotonic()
+    bench_tenants.run(tenants, timeout=1.5, grace=1)
+    assert time.monotonic() - began < 10
+    stuck, late = (tenant.result() for tenant in tenants)
+    assert stuck["timed_out"] and stuck["rc"] == -signal.SIGTERM
+    assert late["rc"] is None and "not started" in late["error"]
+    pid = int(child_pid.read_text())
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and _alive(pid):
+        time.sleep(0.05)
+    assert not _alive(pid), "the tenant's child outlived the cell"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as handle:
+            return handle.read().split()[2] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+def test_a_tenant_left_by_an_interrupted_cell_is_killed_by_the_next(pgid_dir: Path) -> None:
+    import subprocess
+
+    pgid_dir.mkdir(parents=True, exist_ok=True)
+    orphan = subprocess.Popen(python("import time; time.sleep(60)"), start_new_session=True)
+    (pgid_dir / str(orphan.pid)).write_text("alpha\n")
+    assert bench_tenants.kill_leftovers() == [f"alpha (process group {orphan.pid})"]
+    assert orphan.wait(timeout=5) == -signal.SIGKILL
+    assert not os.listdir(pgid_dir)
+
+
+def test_finished_cells_are_read_from_cell_time_samples(tmp_path: Path) -> None:
+    path = tmp_path / "samples.jsonl"
+    assert finished_cells(path) == set()
+    lines = [
+        {"metric": "job_time", "value": 1, "unit": "s", "timestamp": 1, "labels": {"cell": "aaa"}},
+        {"metric": "cell_time", "value": 1, "unit": "s", "timestamp": 1, "labels": {"cell": "aaa"}},
+        {"metric": "job_time", "value": 1, "unit": "s", "timestamp": 1, "labels": {"cell": "bbb"}},
+    ]
+    path.write_text("".join(json.dumps(line) + "\n" for line in lines))
+    assert finished_cells(path) == {"aaa"}
+
+
+def test_a_cut_or_garbled_results_file_is_an_error_naming_the_line(tmp_path: Path) -> None:
+    path = tmp_path / "samples.jsonl"
+    whole = json.dumps({"metric": "cell_time", "value": 1, "unit": "s", "timestamp": 1, "labels": {"cell": "a"}})
+    path.write_text(whole + "\n" + whole[:20])
+    with pytest.raises(ValueError, match="line 2 is cut short"):
+        finished_cells(path)
+    path.write_text(whole + "\nnot json\n")
+    with pytest.raises(ValueError, match="line 2 is not a sample"):
+        finished_cells(path)
+    assert path.read_text() == whole + "\nnot json\n"
+
+
+def test_progress_counts_cells_and_estimates_the_rest() -> None:
+    pending = [{"point": {"n": n}, "trial": 1, "warmup": False} for n in (1, 2, 3)]
+    progress = Progress(total=5, done_before=2, pending=pending)
+    first = progress.line({"seconds": 10.0})
+    assert first.startswith("[bench] 3/5 cells (2 recorded before) · last 10.0 s · now: n=2 trial 1 · ETA 20s")
+    progress.line({"seconds": 20.0})
+    assert progress.line({"seconds": 30.0}).endswith("all cells run")
+    assert duration(3725) == "1h02m" and duration(61) == "1m01s"
