@@ -124,3 +124,27 @@ def test_the_sampler_writes_whole_sample_lines_and_stops_on_sigterm(tmp_path: Pa
     samples = [json.loads(line) for line in out.read_text().splitlines()]
     assert {"cpu_busy", "mem_used_mb", "net_rx_bytes"} <= {s["metric"] for s in samples}
     assert all(s["labels"] == {"host": "h1"} for s in samples)
+
+
+def test_an_ended_application_drops_to_zero_once(sampler: ModuleType, monkeypatch: pytest.MonkeyPatch) -> None:
+    polls = iter([[("cpus", 4.0, {"tenant": "a"})], [], []])
+    args = sampler.argparse.Namespace(host_metrics=False, host="h")
+    instance = sampler.Sampler(args)
+    monkeypatch.setattr(instance, "_allocations", lambda: iter(next(polls)))
+    assert [s["value"] for s in instance.once()] == [4.0]
+    assert [(s["metric"], s["value"], s["labels"]["tenant"]) for s in instance.once()] == [("cpus", 0.0, "a")]
+    assert instance.once() == []
+
+
+def test_driver_tasks_and_executor_memory(sampler: ModuleType, monkeypatch: pytest.MonkeyPatch) -> None:
+    answers = {
+        "/executors": [
+            {"id": "driver", "activeTasks": 0},
+            {"id": "0", "activeTasks": 2, "completedTasks": 10},
+            {"id": "1", "activeTasks": 1, "completedTasks": 5},
+        ],
+        "/stages?status=active": [{"numTasks": 100, "numActiveTasks": 3, "numCompleteTasks": 15}],
+    }
+    monkeypatch.setattr(sampler, "_try", lambda url: next(v for k, v in answers.items() if url.endswith(k)))
+    rows = {m: v for m, v, _ in sampler.spark_driver_samples("http://d:4040", {"id": "app-1", "name": "a"}, 512.0)}
+    assert rows == {"active_tasks": 3.0, "completed_tasks": 15.0, "pending_tasks": 82.0, "mem_mb": 1024.0}

@@ -91,10 +91,10 @@ class CallbackModule(CallbackBase):  # type: ignore[misc]  # Ansible is untyped
         if "pending" in result and "total" in result and "run_id" in result:
             self.progress = Progress(int(result["total"]), int(result["done"]), list(result["pending"]))
             if self.progress.pending:
-                self._say(
-                    f"[bench] {len(self.progress.pending)} of {self.progress.total} cells to run;"
-                    f" first: {describe(self.progress.pending[0])}"
-                )
+                first = describe(self.progress.pending[0])
+                self._say(f"[bench] {len(self.progress.pending)} of {self.progress.total} cells to run; first: {first}")
+            else:
+                self._say(f"[bench] all {self.progress.total} cells are recorded already; nothing to run")
         elif "stacklab_cell" in result and self.progress is not None:
             self._say(self.progress.line(result["stacklab_cell"]))
 

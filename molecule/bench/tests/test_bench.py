@@ -30,7 +30,7 @@ RESUME_SPEC: dict[str, Any] = {
     "tenants": [
         {"name": "spark", "framework": "spark", "workload": "scheduling-throughput", "options": {"app_warmups": 0}}
     ],
-    "matrix": {"num_tasks": [40, 80, 120]},
+    "matrix": {"num_tasks": [40, 80]},
     "trials": 2,
     "timeout": 240,
     "metrics": {"interval": 2.0},

@@ -116,8 +116,11 @@ def spark_master_samples(state: dict[str, Any]) -> Iterator[tuple[str, float, di
         yield "cpus", float(app.get("cores", 0)), labels
 
 
-def spark_driver_samples(base: str, app: dict[str, Any]) -> Iterator[tuple[str, float, dict[str, Any]]]:
-    """Tasks and executor memory of one application from its driver's REST API."""
+def spark_driver_samples(
+    base: str, app: dict[str, Any], executor_mb: float
+) -> Iterator[tuple[str, float, dict[str, Any]]]:
+    """Tasks of one application from its driver's REST API, and the memory its executors hold
+    (executor_mb each, from the master: the driver reports only their storage memory)."""
     labels = {"framework": "spark", "tenant": app.get("name", app["id"]), "app_id": app["id"]}
     executors = [e for e in _try(f"{base}/api/v1/applications/{app['id']}/executors") or [] if e.get("id") != "driver"]
     stages = _try(f"{base}/api/v1/applications/{app['id']}/stages?status=active") or []
@@ -127,7 +130,7 @@ def spark_driver_samples(base: str, app: dict[str, Any]) -> Iterator[tuple[str, 
         max(0, s.get("numTasks", 0) - s.get("numActiveTasks", 0) - s.get("numCompleteTasks", 0)) for s in stages
     )
     yield "pending_tasks", float(pending), labels
-    yield "mem_mb", round(sum(e.get("maxMemory", 0) for e in executors) / 2**20, 1), labels
+    yield "mem_mb", float(len(executors) * executor_mb), labels
 
 
 def yarn_samples(apps: dict[str, Any]) -> Iterator[tuple[str, float, dict[str, Any]]]:
@@ -163,11 +166,17 @@ class Sampler:
     def __init__(self, args: argparse.Namespace):
         self.args = args
         self.counters = HostCounters() if args.host_metrics else None
+        self.executor_mb: dict[str, float] = {}  # app id -> memory per executor, from the master
+        self.last_seen: dict[tuple[str, str], tuple[str, dict[str, Any]]] = {}
 
     def _allocations(self) -> Iterator[tuple[str, float, dict[str, Any]]]:
         for url in self.args.spark_master:
             state = _try(url.rstrip("/") + "/json/")
             if state and state.get("status") == "ALIVE":
+                self.executor_mb = {
+                    app.get("id"): float(app.get("memoryperexecutor", app.get("memoryperslave", 0)))
+                    for app in state.get("activeapps", [])
+                }
                 yield from spark_master_samples(state)
                 if self.args.spark_driver_host:
                     yield from self._drivers()
@@ -190,34 +199,31 @@ class Sampler:
             if apps is None:
                 continue
             for app in apps:
-                yield from spark_driver_samples(base, app)
+                yield from spark_driver_samples(base, app, self.executor_mb.get(app["id"], 0.0))
 
     def once(self) -> list[Sample]:
         now = round(time.time(), 3)
         out: list[Sample] = []
         if self.counters is not None:
             for metric, value, unit in self.counters.samples():
-                out.append(
-                    {
-                        "metric": metric,
-                        "value": value,
-                        "unit": unit,
-                        "timestamp": now,
-                        "labels": {"host": self.args.host},
-                    }
-                )
+                out.append({"metric": metric, "value": value, "unit": unit, "timestamp": now,
+                            "labels": {"host": self.args.host}})  # fmt: skip
+        seen: dict[tuple[str, str], tuple[str, dict[str, Any]]] = {}
         for metric, value, labels in self._allocations():
-            unit = "MB" if "mem" in metric else ("cores" if "cpus" in metric else "count")
-            out.append(
-                {
-                    "metric": metric,
-                    "value": value,
-                    "unit": unit,
-                    "timestamp": now,
-                    "labels": {**labels, "source_host": self.args.host},
-                }
-            )
+            seen[(metric, json.dumps(labels, sort_keys=True))] = (metric, labels)
+            out.append(_allocation(metric, value, labels, now, self.args.host))
+        # An application that has ended holds nothing: say so once, so that a timeline (which
+        # holds each value until the next sample) drops to zero instead of holding its last value.
+        for key, (metric, labels) in self.last_seen.items():
+            if key not in seen:
+                out.append(_allocation(metric, 0.0, labels, now, self.args.host))
+        self.last_seen = seen
         return out
+
+
+def _allocation(metric: str, value: float, labels: dict[str, Any], now: float, host: str) -> Sample:
+    unit = "MB" if "mem" in metric else ("cores" if "cpus" in metric else "count")
+    return {"metric": metric, "value": value, "unit": unit, "timestamp": now, "labels": {**labels, "source_host": host}}
 
 
 def main(argv: list[str] | None = None) -> int:
