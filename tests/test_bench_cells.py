@@ -111,7 +111,7 @@ def pgid_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def test_tenants_start_at_their_offsets_and_report_their_output(pgid_dir: Path) -> None:
-    bench_tenants.kill_leftovers()
+    bench_tenants.claim("a1")
     tenants = [
         bench_tenants.Tenant({"name": "first", "argv": python("print('one')"), "start_offset": 0}, 1000),
         bench_tenants.Tenant(
@@ -128,11 +128,11 @@ def test_tenants_start_at_their_offsets_and_report_their_output(pgid_dir: Path) 
     first, second = (tenant.result() for tenant in tenants)
     assert (first["rc"], first["stdout"], second["stdout"]) == (0, "one\n", "two\n")
     assert second["started"] - first["started"] >= 0.45
-    assert not os.listdir(pgid_dir)
+    assert [name for name in os.listdir(pgid_dir) if not name.startswith(".")] == []
 
 
 def test_the_deadline_kills_the_whole_process_group(pgid_dir: Path, tmp_path: Path) -> None:
-    bench_tenants.kill_leftovers()
+    bench_tenants.claim("a1")
     child_pid = tmp_path / "child.pid"
     code = (
         "import subprocess, sys, time; child = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(60)']);"
@@ -163,15 +163,25 @@ def _alive(pid: int) -> bool:
         return False
 
 
-def test_a_tenant_left_by_an_interrupted_cell_is_killed_by_the_next(pgid_dir: Path) -> None:
+def test_an_older_attempts_tenant_is_killed_and_a_late_older_module_refuses(pgid_dir: Path) -> None:
     import subprocess
 
-    pgid_dir.mkdir(parents=True, exist_ok=True)
+    bench_tenants.claim("20261122T010000.000000")
     orphan = subprocess.Popen(python("import time; time.sleep(60)"), start_new_session=True)
-    (pgid_dir / str(orphan.pid)).write_text("alpha\n")
-    assert bench_tenants.kill_leftovers() == [f"alpha (process group {orphan.pid})"]
-    assert orphan.wait(timeout=5) == -signal.SIGKILL
-    assert not os.listdir(pgid_dir)
+    (pgid_dir / str(orphan.pid)).write_text("20261122T010000.000000 alpha\n")
+    sibling = subprocess.Popen(python("import time; time.sleep(60)"), start_new_session=True)
+    (pgid_dir / str(sibling.pid)).write_text("20261122T020000.000000 beta\n")
+    try:
+        killed = bench_tenants.claim("20261122T020000.000000")
+        assert killed == [f"alpha of attempt 20261122T010000.000000 (process group {orphan.pid})"]
+        assert orphan.wait(timeout=5) == -signal.SIGKILL
+        assert sibling.poll() is None, "a tenant of the same attempt was killed"
+        with pytest.raises(bench_tenants.SupersededAttempt):
+            bench_tenants.claim("20261122T010000.000000")  # the old attempt's module, delivered late
+        assert sibling.poll() is None
+    finally:
+        sibling.kill()
+        sibling.wait()
 
 
 def test_finished_cells_are_read_from_cell_time_samples(tmp_path: Path) -> None:

@@ -42,7 +42,7 @@ def _keep_output(raw: Path, cell: dict[str, Any], results: dict[str, Any]) -> No
 
 class ActionModule(ActionBase):  # type: ignore[misc]  # Ansible is untyped
     TRANSFERS_FILES = False
-    _VALID_ARGS = frozenset(("cell", "results", "labels", "commands", "inter_trial_wait", "timeout", "last"))
+    _VALID_ARGS = frozenset(("cell", "results", "labels", "commands", "inter_trial_wait", "timeout", "last", "attempt"))
 
     def run(self, tmp: Any = None, task_vars: dict[str, Any] | None = None) -> dict[str, Any]:
         from stacklab.cells import CellFailed, cell_samples, tenant_commands
@@ -58,7 +58,7 @@ class ActionModule(ActionBase):  # type: ignore[misc]  # Ansible is untyped
             raise AnsibleActionFail(f"cell {cell['index']}: {error}") from error
         outcome = self._execute_module(
             module_name="bench_tenants",
-            module_args={"tenants": runs, "timeout": float(args["timeout"])},
+            module_args={"tenants": runs, "timeout": float(args["timeout"]), "attempt": str(args["attempt"])},
             task_vars=task_vars,
         )
         if outcome.get("failed"):

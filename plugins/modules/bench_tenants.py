@@ -21,6 +21,7 @@ options:
   timeout: {description: Seconds from the cell's start after which every tenant still running is killed., type: float, required: true}
   grace: {description: Seconds between SIGTERM and SIGKILL., type: float, default: 10}
   output_limit: {description: Bytes of each stream kept (the end of it)., type: int, default: 262144}
+  attempt: {description: "The bench attempt (sortable by time): older attempts' leftovers are killed, and a module of an older attempt than the host has seen refuses to run.", type: str, required: true}
 """
 
 EXAMPLES = r"""
@@ -30,6 +31,7 @@ EXAMPLES = r"""
       - {name: alpha, argv: [spark-perf, count], env: {STACKLAB_APP_NAME: alpha}, start_offset: 0}
       - {name: beta, argv: [spark-perf, count], env: {STACKLAB_APP_NAME: beta}, start_offset: 10}
     timeout: 600
+    attempt: 20261122T020243.123456
 """
 
 RETURN = r"""
@@ -41,6 +43,7 @@ tenants:
 """
 
 import contextlib
+import fcntl
 import os
 import signal
 import subprocess
@@ -51,13 +54,17 @@ from typing import Any
 from ansible.module_utils.basic import AnsibleModule
 
 POLL_S = 0.05
-# Process groups of running tenants, one file each: if the controller vanishes mid-cell (a killed
-# bench run), the next cell on this host kills what the lost one left running before it starts.
+# Process groups of running tenants, one file each (named by group, holding the bench attempt): if
+# the controller vanishes mid-cell (a killed bench run), the next attempt's first cell on this host
+# kills what the lost one left running before it starts. The attempt file holds the newest attempt
+# seen here: a module of an older attempt that starts late (its controller is gone, and ssh
+# delivered it anyway) refuses to run, so it can neither kill nor disturb the newer attempt's cells.
 PGID_DIR = "/run/stacklab/tenants" if os.geteuid() == 0 else f"/tmp/stacklab-tenants-{os.getuid()}"
 
 
 class Tenant:
-    def __init__(self, spec: dict[str, Any], limit: int):
+    def __init__(self, spec: dict[str, Any], limit: int, attempt: str = ""):
+        self.attempt = attempt
         self.name = str(spec["name"])
         self.argv = [str(arg) for arg in spec["argv"]]
         self.env = {**os.environ, **{str(k): str(v) for k, v in (spec.get("env") or {}).items()}}
@@ -88,7 +95,7 @@ class Tenant:
             self.ended = time.time()
             return
         with open(os.path.join(PGID_DIR, str(self.process.pid)), "w", encoding="ascii") as handle:
-            handle.write(self.name + "\n")
+            handle.write(f"{self.attempt} {self.name}\n")
 
     def poll(self) -> bool:
         """True once the tenant has finished (or could not start)."""
@@ -139,20 +146,38 @@ class Tenant:
         }
 
 
-def kill_leftovers() -> list[str]:
-    """Kill the process groups an interrupted earlier cell left running; their tenants' names."""
+class SupersededAttempt(RuntimeError):
+    """A newer bench attempt has run cells on this host: this module's controller is gone."""
+
+
+def claim(attempt: str) -> list[str]:
+    """Record `attempt` as this host's newest and kill what older attempts left running.
+
+    Returns the tenants killed; raises SupersededAttempt when a newer attempt has claimed the host.
+    Attempt ids sort by time (bench.yml makes them from the controller's clock)."""
     os.makedirs(PGID_DIR, exist_ok=True)
-    killed = []
-    for entry in os.listdir(PGID_DIR):
-        path = os.path.join(PGID_DIR, entry)
-        try:
-            os.killpg(int(entry), signal.SIGKILL)
+    with open(os.path.join(PGID_DIR, ".lock"), "w", encoding="ascii") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        newest_path = os.path.join(PGID_DIR, ".attempt")
+        newest = open(newest_path, encoding="ascii").read().strip() if os.path.exists(newest_path) else ""  # noqa: SIM115
+        if newest > attempt:
+            raise SupersededAttempt(f"bench attempt {newest} has run on this host since this cell ({attempt}) was sent")
+        with open(newest_path, "w", encoding="ascii") as handle:
+            handle.write(attempt + "\n")
+        killed = []
+        for entry in os.listdir(PGID_DIR):
+            if entry.startswith("."):
+                continue
+            path = os.path.join(PGID_DIR, entry)
             with open(path, encoding="ascii") as handle:
-                killed.append(f"{handle.read().strip()} (process group {entry})")
-        except (ProcessLookupError, ValueError):
-            pass
-        os.unlink(path)
-    return killed
+                owner, _, name = handle.read().strip().partition(" ")
+            if owner == attempt:
+                continue  # a tenant of this attempt (another cell on this host runs at once)
+            with contextlib.suppress(ProcessLookupError, ValueError):
+                os.killpg(int(entry), signal.SIGKILL)
+                killed.append(f"{name} of attempt {owner} (process group {entry})")
+            os.unlink(path)
+        return killed
 
 
 def _interrupted(signum: int, _frame: Any) -> None:
@@ -188,6 +213,7 @@ def main() -> None:
             "timeout": {"type": "float", "required": True},
             "grace": {"type": "float", "default": 10.0},
             "output_limit": {"type": "int", "default": 262144},
+            "attempt": {"type": "str", "required": True},
         },
         supports_check_mode=False,
     )
@@ -196,8 +222,13 @@ def main() -> None:
         module.fail_json(msg=f"every tenant needs a distinct name and an argv: {names}")
     for signum in (signal.SIGHUP, signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, _interrupted)
-    leftovers = kill_leftovers()
-    tenants = [Tenant(spec, module.params["output_limit"]) for spec in module.params["tenants"]]
+    try:
+        leftovers = claim(module.params["attempt"])
+    except SupersededAttempt as error:
+        module.fail_json(msg=f"not run: {error}", superseded=True)
+    tenants = [
+        Tenant(spec, module.params["output_limit"], module.params["attempt"]) for spec in module.params["tenants"]
+    ]
     run(tenants, module.params["timeout"], module.params["grace"])
     results = {tenant.name: tenant.result() for tenant in tenants}
     module.exit_json(changed=True, tenants=results, killed_leftovers=leftovers)
