@@ -75,22 +75,12 @@ def main() -> None:
         try:
             run_playbook(inventory, "playbooks/provision.yml", NETWORK, PREFIX)
             run_playbook(inventory, str(Path(folder) / "stub.yml"), NETWORK, PREFIX)
-            took, _ = run_playbook(
-                inventory,
-                "bench.yml",
-                NETWORK,
-                PREFIX,
-                "-e",
-                f"experiment={Path(folder) / 'spec.yml'}",
-                "-e",
-                f"run_id={run_id}",
-                "-e",
-                "converge=false",
-                "-e",
-                "stacklab_target=static",
-                "-e",
-                "spark_perf_command=/usr/local/bin/stub-spark-perf",
-            )
+            extra_vars = {
+                "experiment": Path(folder) / "spec.yml", "run_id": run_id, "converge": "false",
+                "stacklab_target": "static", "spark_perf_command": "/usr/local/bin/stub-spark-perf",
+            }  # fmt: skip
+            options = [arg for name, value in extra_vars.items() for arg in ("-e", f"{name}={value}")]
+            took, _ = run_playbook(inventory, "bench.yml", NETWORK, PREFIX, *options)
         finally:
             run_playbook(inventory, "playbooks/teardown.yml", NETWORK, PREFIX)
     lines = (ROOT / "results" / run_id / "samples.jsonl").read_text().splitlines()

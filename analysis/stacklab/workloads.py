@@ -7,7 +7,7 @@ Option names are written with underscores in specs (`num_tasks`); commands get t
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from .sparkperf import TESTS as SPARK_PERF_TESTS
@@ -43,7 +43,6 @@ class Workload:
     # task file of a bench role (`tasks`) that drives services itself.
     runner: str
     missing: str | None = None  # why this stacklab cannot run it yet (None: it can)
-    notes: dict[str, str] = field(default_factory=dict)
 
 
 _COUNT = Option(int, minimum=1)

@@ -68,27 +68,14 @@ TWO_TENANTS_SPEC: dict[str, Any] = {
 
 
 def bench_command(spec: Path, run_id: str) -> list[str]:
-    inventory = os.environ["MOLECULE_INVENTORY_FILE"]
-    return [
-        "ansible-playbook",
-        str(ROOT / "bench.yml"),
-        "-i",
-        str(Path(inventory).parent),
-        "-e",
-        f"experiment={spec}",
-        "-e",
-        f"run_id={run_id}",
-        "-e",
-        "converge=false",
-        "-e",
-        "stacklab_target=static",
-        "-e",
-        "spark_cluster_name=molecule-bench",
-        "-e",
-        "sandbox_network=stacklab-molecule-bench",
-        "-e",
-        "sandbox_subnet=10.89.83.0/24",
-    ]
+    inventory = Path(os.environ["MOLECULE_INVENTORY_FILE"]).parent
+    extra_vars = {
+        "experiment": spec, "run_id": run_id, "converge": "false", "stacklab_target": "static",
+        "spark_cluster_name": "molecule-bench", "sandbox_network": "stacklab-molecule-bench",
+        "sandbox_subnet": "10.89.83.0/24",
+    }  # fmt: skip
+    options = [arg for name, value in extra_vars.items() for arg in ("-e", f"{name}={value}")]
+    return ["ansible-playbook", str(ROOT / "bench.yml"), "-i", str(inventory), *options]
 
 
 def environment() -> dict[str, str]:
@@ -124,16 +111,15 @@ def cell_times(run_id: str) -> list[dict[str, Any]]:
     return [s for s in read_samples(run_id) if s["metric"] == "cell_time"]
 
 
-def run_to_the_end(spec: Path, run_id: str) -> subprocess.CompletedProcess[str]:
-    result = subprocess.run(
-        bench_command(spec, run_id),
-        cwd=ROOT,
-        env=environment(),
-        capture_output=True,
-        text=True,
-        timeout=RUN_DEADLINE_S,
-        check=False,
+def run_bench(spec: Path, run_id: str, timeout: float = RUN_DEADLINE_S) -> subprocess.CompletedProcess[str]:
+    command = bench_command(spec, run_id)
+    return subprocess.run(
+        command, cwd=ROOT, env=environment(), capture_output=True, text=True, timeout=timeout, check=False
     )
+
+
+def run_to_the_end(spec: Path, run_id: str) -> subprocess.CompletedProcess[str]:
+    result = run_bench(spec, run_id)
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
     return result
 
@@ -202,15 +188,7 @@ def test_two_tenants_record_both_allocation_timelines_and_host_metrics(write_spe
 def test_a_bad_spec_changes_nothing(write_spec: Any) -> None:
     spec = write_spec({**RESUME_SPEC, "matrix": {"num_tasks": {"from": 10, "to": 0, "step": 5}}}, "bad")
     run_id = f"molecule-bad-{int(time.time())}"
-    result = subprocess.run(
-        bench_command(spec, run_id),
-        cwd=ROOT,
-        env=environment(),
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    result = run_bench(spec, run_id, timeout=300)
     assert result.returncode != 0
     assert "matrix.num_tasks: to (0) is below from (10)" in result.stdout + result.stderr
     assert not results_of(run_id).exists()
