@@ -71,3 +71,23 @@ def test_sampler_files_are_appended_once_and_a_cut_last_line_is_left_out(tmp_pat
     assert (len(samples), cut, problem) == (2, 1, None)
     source.write_text(whole + '\n{"metric": "x"}\n')
     assert "line 2" in (read_file_samples(str(source))[2] or "")
+
+
+def test_the_module_appends_samples_without_files_and_needs_a_ledger_with_them(tmp_path: Path) -> None:
+    """Through ansible itself: bench_zookeeper passes samples only, bench_metrics files and a ledger."""
+    import os
+    import subprocess
+
+    root = Path(__file__).resolve().parent.parent
+    target = tmp_path / "samples.jsonl"
+    sample = {"metric": "rejoin", "value": 2.0, "unit": "s", "timestamp": 1.0, "labels": {"trial": 1}}
+
+    def run(args: dict[str, object]) -> subprocess.CompletedProcess[str]:
+        command = ["ansible", "localhost", "-c", "local", "-m", "results_append", "-a", json.dumps(args)]
+        env = {**os.environ, "ANSIBLE_CONFIG": str(root / "ansible.cfg")}
+        return subprocess.run(command, cwd=root, env=env, capture_output=True, text=True, check=False)
+
+    assert run({"path": str(target), "samples": [sample]}).returncode == 0
+    assert [json.loads(line) for line in target.read_text().splitlines()] == [sample]
+    missing = run({"path": str(target), "from_files": [str(target)]})
+    assert missing.returncode != 0 and "from_files needs a ledger" in missing.stdout

@@ -50,10 +50,11 @@ def main() -> None:
             "ledger": {"type": "path"},
             "progress": {"type": "dict"},
         },
-        required_by={"from_files": ["ledger"]},
         supports_check_mode=True,
     )
     params = module.params
+    if params["from_files"] and not params["ledger"]:
+        module.fail_json(msg="from_files needs a ledger (the file listing the files already appended)")
     samples = list(params["samples"])
     for sample in samples:
         problem = check_sample(sample)
