@@ -12,7 +12,7 @@ from typing import Any
 
 import bench_tenants
 import pytest
-from bench_plan import finished_cells
+from samples_jsonl import finished_cells
 from stacklab.cells import CellFailed, cell_samples, tenant_commands
 from stacklab.spec import plan
 from stacklab_progress import Progress, duration
@@ -67,7 +67,7 @@ def test_a_finished_cell_gives_labelled_samples_app_times_and_one_cell_time() ->
         "alpha": {"rc": 0, "stdout": jar_output([9.0, 2.0]), "started": 100.0, "ended": 120.0},
         "beta": {"rc": 0, "stdout": jar_output([4.0, 3.0], "scheduling-throughput"), "started": 110.0, "ended": 125.5},
     }
-    samples = cell_samples(cell, {"experiment": "two", "system": "linux"}, results)
+    samples = cell_samples(cell, results)
     jobs = [s for s in samples if s["metric"] == "job_time"]
     assert [(s["labels"]["tenant"], s["labels"]["app_trial"], s["labels"]["warmup"]) for s in jobs] == [
         ("alpha", 1, True),
@@ -76,6 +76,7 @@ def test_a_finished_cell_gives_labelled_samples_app_times_and_one_cell_time() ->
         ("beta", 2, False),
     ]
     assert all(s["labels"]["cell"] == cell["key"] and s["labels"]["trial"] == 1 for s in samples)
+    assert all(s["labels"]["experiment"] == "two" and s["labels"]["system"] == "linux" for s in samples)
     assert all(s["labels"]["beta.num_tasks"] == 100 for s in samples)
     assert {s["labels"]["tenant"]: s["value"] for s in samples if s["metric"] == "app_time"} == {
         "alpha": 20.0,
@@ -97,7 +98,7 @@ def test_a_failed_tenant_fails_the_whole_cell(result: dict[str, Any], why: str) 
     cell = plan(SPEC).cells[0]
     ok = {"rc": 0, "stdout": jar_output([1.0]), "started": 1.0, "ended": 2.0}
     with pytest.raises(CellFailed, match=why):
-        cell_samples(cell, {}, {"alpha": ok, "beta": {"started": 1.0, "ended": 2.0, **result}})
+        cell_samples(cell, {"alpha": ok, "beta": {"started": 1.0, "ended": 2.0, **result}})
 
 
 def python(code: str) -> list[str]:
@@ -186,14 +187,14 @@ def test_an_older_attempts_tenant_is_killed_and_a_late_older_module_refuses(pgid
 
 def test_finished_cells_are_read_from_cell_time_samples(tmp_path: Path) -> None:
     path = tmp_path / "samples.jsonl"
-    assert finished_cells(path) == set()
+    assert finished_cells(str(path)) == set()
     lines = [
         {"metric": "job_time", "value": 1, "unit": "s", "timestamp": 1, "labels": {"cell": "aaa"}},
         {"metric": "cell_time", "value": 1, "unit": "s", "timestamp": 1, "labels": {"cell": "aaa"}},
         {"metric": "job_time", "value": 1, "unit": "s", "timestamp": 1, "labels": {"cell": "bbb"}},
     ]
     path.write_text("".join(json.dumps(line) + "\n" for line in lines))
-    assert finished_cells(path) == {"aaa"}
+    assert finished_cells(str(path)) == {"aaa"}
 
 
 def test_a_cut_or_garbled_results_file_is_an_error_naming_the_line(tmp_path: Path) -> None:
@@ -201,10 +202,10 @@ def test_a_cut_or_garbled_results_file_is_an_error_naming_the_line(tmp_path: Pat
     whole = json.dumps({"metric": "cell_time", "value": 1, "unit": "s", "timestamp": 1, "labels": {"cell": "a"}})
     path.write_text(whole + "\n" + whole[:20])
     with pytest.raises(ValueError, match="line 2 is cut short"):
-        finished_cells(path)
+        finished_cells(str(path))
     path.write_text(whole + "\nnot json\n")
     with pytest.raises(ValueError, match="line 2 is not a sample"):
-        finished_cells(path)
+        finished_cells(str(path))
     assert path.read_text() == whole + "\nnot json\n"
 
 

@@ -67,8 +67,8 @@ def test_sampler_files_are_appended_once_and_a_cut_last_line_is_left_out(tmp_pat
     )
     source = tmp_path / "a.jsonl"
     source.write_text(whole + "\n" + whole + "\n" + whole[:30])
-    samples, cut, problem = read_file_samples(str(source))
-    assert (len(samples), cut, problem) == (2, 1, None)
+    samples, cut_line, problem = read_file_samples(str(source))
+    assert (len(samples), cut_line, problem) == (2, 3, None)
     source.write_text(whole + '\n{"metric": "x"}\n')
     assert "line 2" in (read_file_samples(str(source))[2] or "")
 

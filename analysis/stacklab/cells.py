@@ -20,11 +20,6 @@ class CellFailed(RuntimeError):
     """A tenant of the cell failed or was cut short; nothing of the cell is recorded."""
 
 
-def cell_labels(cell: dict[str, Any], base: dict[str, Any]) -> dict[str, Any]:
-    """The labels every sample of the cell carries: the run's, the matrix point, which trial."""
-    return {**base, **cell["point"], "trial": cell["trial"], "warmup": cell["warmup"], "cell": cell["key"]}
-
-
 def tenant_commands(cell: dict[str, Any], commands: dict[str, str], inter_trial_wait: float) -> list[dict[str, Any]]:
     """bench_tenants' input for the cell: every tenant's argv, environment and start offset.
 
@@ -56,9 +51,7 @@ def _why_failed(name: str, result: dict[str, Any]) -> str | None:
     return None
 
 
-def cell_samples(
-    cell: dict[str, Any], base: dict[str, Any], results: dict[str, dict[str, Any]]
-) -> list[dict[str, Any]]:
+def cell_samples(cell: dict[str, Any], results: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
     """Every sample of a finished cell: the workloads' own, each tenant's app_time and the cell_time.
 
     The cell_time sample (wall time from the first start to the last end) is written with the
@@ -66,7 +59,7 @@ def cell_samples(
     problems = [problem for name, result in results.items() if (problem := _why_failed(name, result))]
     if problems:
         raise CellFailed("; ".join(problems))
-    labels = cell_labels(cell, base)
+    labels = cell["labels"]
     samples: list[dict[str, Any]] = []
     for tenant in cell["tenants"]:
         result = results[tenant["name"]]

@@ -150,7 +150,6 @@ class Axis:
 @dataclass(frozen=True)
 class Plan:
     spec: dict[str, Any]  # with defaults filled in
-    axes: list[list[Axis]]  # product of groups; the axes of a group vary together
     cells: list[dict[str, Any]]
 
 
@@ -372,15 +371,19 @@ def _cells(spec: dict[str, Any], points: list[dict[str, Any]], problems: list[st
             "tenants": tenants,
             "point": point,
         }
+        labels = {"experiment": spec["name"], "system": spec["system"], **{k: _label(v) for k, v in point.items()}}
         for warmup, trial in rounds:
+            key = cell_key({**identity, "warmup": warmup, "trial": trial})
             cells.append(
                 {
-                    "key": cell_key({**identity, "warmup": warmup, "trial": trial}),
+                    "key": key,
                     "index": len(cells) + 1,
                     "point": {name: _label(value) for name, value in point.items()},
                     "trial": trial,
                     "warmup": warmup,
                     "tenants": tenants,
+                    # What every sample of the cell carries, whichever runner records it.
+                    "labels": {**labels, "trial": trial, "warmup": warmup, "cell": key},
                 }
             )
     return cells
@@ -403,7 +406,7 @@ def plan(document: Any, source: str = "spec") -> Plan:
     cells = _cells(spec, _points(groups), problems)
     if problems:
         raise SpecError(source, problems)
-    return Plan(spec, groups, cells)
+    return Plan(spec, cells)
 
 
 def load(path: Path | str) -> Plan:

@@ -8,6 +8,7 @@ runs it again) and its output is kept under raw/.
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import json
 import time
@@ -18,8 +19,10 @@ from ansible.errors import AnsibleActionFail
 from ansible.plugins.action import ActionBase
 
 
+@functools.cache
 def _samples_jsonl() -> Any:
-    # The modules' atomic writer (plugins/module_utils), loaded by path: one implementation for both.
+    # The modules' atomic writer (plugins/module_utils), loaded by path once per run: one
+    # implementation for modules and this action.
     path = Path(__file__).resolve().parents[1] / "module_utils" / "samples_jsonl.py"
     spec = importlib.util.spec_from_file_location("stacklab_samples_jsonl", path)
     assert spec is not None and spec.loader is not None
@@ -28,8 +31,11 @@ def _samples_jsonl() -> Any:
     return module
 
 
-def _keep_output(raw: Path, cell: dict[str, Any], results: dict[str, Any]) -> None:
-    folder = raw / "cells" / f"{cell['index']:05d}-{cell['key']}"
+def _output_folder(results_dir: Path, cell: dict[str, Any]) -> Path:
+    return results_dir / "raw" / "cells" / f"{cell['index']:05d}-{cell['key']}"
+
+
+def _keep_output(folder: Path, results: dict[str, Any]) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     for name, result in results.items():
         (folder / f"{name}.out").write_text(result.get("stdout") or "", encoding="utf-8")
@@ -42,7 +48,7 @@ def _keep_output(raw: Path, cell: dict[str, Any], results: dict[str, Any]) -> No
 
 class ActionModule(ActionBase):  # type: ignore[misc]  # Ansible is untyped
     TRANSFERS_FILES = False
-    _VALID_ARGS = frozenset(("cell", "results", "labels", "commands", "inter_trial_wait", "timeout", "last", "attempt"))
+    _VALID_ARGS = frozenset(("cell", "results", "commands", "inter_trial_wait", "timeout", "last", "attempt"))
 
     def run(self, tmp: Any = None, task_vars: dict[str, Any] | None = None) -> dict[str, Any]:
         from stacklab.cells import CellFailed, cell_samples, tenant_commands
@@ -64,17 +70,16 @@ class ActionModule(ActionBase):  # type: ignore[misc]  # Ansible is untyped
         if outcome.get("failed"):
             raise AnsibleActionFail(f"cell {cell['index']}: {outcome.get('msg')}")
         tenants = outcome["tenants"]
-        _keep_output(results_dir / "raw", cell, tenants)
+        folder = _output_folder(results_dir, cell)
+        _keep_output(folder, tenants)
         try:
-            samples = cell_samples(cell, args.get("labels") or {}, tenants)
+            samples = cell_samples(cell, tenants)
         except CellFailed as error:
-            folder = results_dir / "raw" / "cells" / f"{cell['index']:05d}-{cell['key']}"
             raise AnsibleActionFail(
                 f"cell {cell['index']} {cell['point']} trial {cell['trial']}: {error} (output in {folder})"
             ) from error
         _samples_jsonl().append_samples(str(results_dir / "samples.jsonl"), samples)
         finished = time.time()
-        workload_s = next(s["value"] for s in samples if s["metric"] == "cell_time")
         if wait and not args.get("last"):
             time.sleep(wait)  # the spec's inter-trial wait, after the cell is safely recorded
         result.update(
@@ -87,7 +92,6 @@ class ActionModule(ActionBase):  # type: ignore[misc]  # Ansible is untyped
                 "trial": cell["trial"],
                 "warmup": cell["warmup"],
                 "seconds": round(finished - began, 3),
-                "workload_seconds": workload_s,
             },
         )
         return result

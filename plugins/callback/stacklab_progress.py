@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import os
 import sys
-import time
 from typing import Any
 
 from ansible.plugins.callback import CallbackBase
@@ -81,7 +80,6 @@ class CallbackModule(CallbackBase):  # type: ignore[misc]  # Ansible is untyped
         super().__init__()
         self.quiet = os.environ.get("STACKLAB_PROGRESS", "1") == "0" or bool(os.environ.get("CI"))
         self.progress: Progress | None = None
-        self.started = time.monotonic()
 
     def _say(self, text: str) -> None:
         if not self.quiet:

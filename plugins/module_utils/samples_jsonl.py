@@ -48,13 +48,14 @@ def append_samples(path: str, samples: list[dict[str, Any]]) -> int:
 
 
 def read_file_samples(path: str) -> tuple[list[dict[str, Any]], int, str | None]:
-    """Samples of a JSON-lines file, the number of cut lines left out, and a problem if any."""
+    """Samples of a JSON-lines file; the line number of a cut last line (0: none), left out; and
+    the first line that is not a sample, if any (then no samples)."""
     with open(path, "rb") as handle:
         data = handle.read()
     lines = data.split(b"\n")
-    cut = 0
+    cut_line = 0
     if lines and lines[-1]:
-        lines, cut = lines[:-1], 1  # no newline at the end: the writer was stopped mid-line
+        lines, cut_line = lines[:-1], len(lines)  # no newline at the end: the writer was stopped mid-line
     samples = []
     for number, line in enumerate(lines, start=1):
         if not line.strip():
@@ -62,9 +63,28 @@ def read_file_samples(path: str) -> tuple[list[dict[str, Any]], int, str | None]
         try:
             sample = json.loads(line)
         except ValueError as error:
-            return [], cut, f"{path} line {number}: {error}"
+            return [], cut_line, f"{path}: line {number} is not a sample ({error})"
         problem = check_sample(sample)
         if problem:
-            return [], cut, f"{path} line {number}: {problem}"
+            return [], cut_line, f"{path}: line {number} is not a sample ({problem})"
         samples.append(sample)
-    return samples, cut, None
+    return samples, cut_line, None
+
+
+def finished_cells(path: str) -> set[str]:
+    """Keys of the cells recorded in a run's samples.jsonl (their cell_time samples), for resuming.
+
+    Raises ValueError naming the line when the file is cut short or holds a line that is not a
+    sample: resuming then must wait for a person, who keeps a copy and mends the file."""
+    if not os.path.exists(path):
+        return set()
+    samples, cut_line, problem = read_file_samples(path)
+    if cut_line:
+        raise ValueError(
+            f"{path}: line {cut_line} is cut short (the file does not end with a newline). Keep a copy, remove"
+            f" that partial line (e.g. `head -n {cut_line - 1}`), and run again: the cells it belonged to"
+            " will run again"
+        )
+    if problem:
+        raise ValueError(f"{problem}; fix or remove it first")
+    return {str(s["labels"]["cell"]) for s in samples if s["metric"] == "cell_time" and "cell" in s["labels"]}

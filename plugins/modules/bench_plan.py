@@ -35,11 +35,9 @@ results_dir: {description: The run's results folder., type: str, returned: succe
 spec: {description: The spec with defaults filled in., type: dict, returned: success}
 total: {description: Cells in the whole matrix., type: int, returned: success}
 done: {description: Cells already recorded., type: int, returned: success}
-pending: {description: Cells to run now, in order., type: list, returned: success}
-runners: {description: How the pending cells run (command or tasks)., type: list, returned: success}
+pending: {description: "Cells to run now, in order, each with its runner (command or tasks).", type: list, returned: success}
 """
 
-import json
 import os
 import re
 import shutil
@@ -47,35 +45,9 @@ import time
 from pathlib import Path
 
 from ansible.module_utils.basic import AnsibleModule
+from ansible.module_utils.samples_jsonl import finished_cells
 
 RUN_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
-
-
-def finished_cells(samples_path: Path) -> set[str]:
-    """Keys of the cells recorded in samples.jsonl; ValueError naming a bad line."""
-    done: set[str] = set()
-    if not samples_path.exists():
-        return done
-    data = samples_path.read_bytes()
-    if data and not data.endswith(b"\n"):
-        cut = data.count(b"\n") + 1
-        raise ValueError(
-            f"{samples_path}: line {cut} is cut short (the file does not end with a newline). Keep a copy, remove"
-            f" that partial line (e.g. `head -n {cut - 1}`), and run again: the cells it belonged to will run again"
-        )
-    for number, line in enumerate(data.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            sample = json.loads(line)
-            labels = sample["labels"]
-        except (ValueError, KeyError, TypeError) as error:
-            raise ValueError(
-                f"{samples_path}: line {number} is not a sample ({error}); fix or remove it first"
-            ) from error
-        if sample.get("metric") == "cell_time" and isinstance(labels, dict) and "cell" in labels:
-            done.add(str(labels["cell"]))
-    return done
 
 
 def keep_spec(source: Path, results_dir: Path) -> None:
@@ -124,7 +96,7 @@ def main() -> None:
                 msg=f"run {run_id} holds experiment {name!r}, not {plan.spec['name']!r}: choose another run id"
             )
     try:
-        done = finished_cells(results_dir / "samples.jsonl")
+        done = finished_cells(str(results_dir / "samples.jsonl"))
     except ValueError as error:
         module.fail_json(msg=f"{error}; nothing was changed")
     # A cell runs one way: tenants that run as task files (zookeeper-failover) run alone (validated).
@@ -133,7 +105,6 @@ def main() -> None:
         for cell in plan.cells
         if cell["key"] not in done
     ]
-    runners = sorted({cell["runner"] for cell in pending})
     changed = not results_dir.exists() or not earlier.exists() or earlier.read_bytes() != experiment.read_bytes()
     if changed and not module.check_mode:
         for folder in (results_dir, results_dir / "raw", results_dir / "report"):
@@ -147,7 +118,6 @@ def main() -> None:
         total=len(plan.cells),
         done=len(plan.cells) - len(pending),
         pending=pending,
-        runners=runners,
     )
 
 

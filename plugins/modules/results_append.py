@@ -61,24 +61,22 @@ def main() -> None:
         if problem:
             module.fail_json(msg=f"not appended to {params['path']}: {problem}")
     appended: list[str] = []
+    cut_lines = 0
     if params["from_files"]:
         ledger = params["ledger"]
         done: set[str] = set()
         if os.path.exists(ledger):
             with open(ledger, encoding="utf-8") as handle:
                 done = set(handle.read().split("\n"))
-        cut_lines = 0
         for path in params["from_files"]:
             if os.path.realpath(path) in done:
                 continue
-            found, cut, problem = read_file_samples(path)
+            found, cut_line, problem = read_file_samples(path)
             if problem:
                 module.fail_json(msg=f"nothing appended to {params['path']}: {problem}")
             samples += found
-            cut_lines += cut
+            cut_lines += 1 if cut_line else 0
             appended.append(os.path.realpath(path))
-    else:
-        cut_lines = 0
     extra = {"stacklab_cell": params["progress"]} if params["progress"] else {}
     if module.check_mode or (not samples and not appended):
         module.exit_json(changed=bool(samples), written=0, cut_lines=cut_lines, **extra)

@@ -9,9 +9,10 @@ Host metrics (--host-metrics): cpu_busy (percent of all cores since the last sam
 load1, and the counters disk_read_bytes, disk_write_bytes, net_rx_bytes, net_tx_bytes (lo left out).
 Allocation (the interference paper's Figure 5), per application, labelled framework and tenant
 (the application's name; bench names each tenant's application after the tenant):
-  --spark-master URL   Spark standalone masters' /json/ (the ALIVE one answers): cpus, mem_mb,
+  --spark-master URL   Spark standalone masters' /json/ (the ALIVE one answers): cpus,
                        capacity_cpus, capacity_mem_mb; with --spark-driver-host, each driver's
-                       REST API adds active_tasks, pending_tasks, completed_tasks
+                       REST API adds active_tasks, pending_tasks, completed_tasks, and mem_mb
+                       (its executors times the master's memory per executor)
   --yarn-rm URL        the ResourceManager's /ws/v1/cluster/apps: cpus, mem_mb, active_tasks
                        (running containers), pending_tasks (1 while the application waits to start)
   --mesos-master URL   Mesos masters' /state: per framework cpus, mem_mb, active_tasks
