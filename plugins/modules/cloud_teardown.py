@@ -1,0 +1,247 @@
+#!/usr/bin/python
+"""Delete everything a run created in an EC2-compatible cloud, or every run whose expiry has passed."""
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: cloud_teardown
+short_description: Delete a stacklab run's cloud resources (by run id, or all expired runs) and wait until they are gone
+description:
+  - Finds resources only through the stacklab:run-id tag (and the run's key pair name), so another
+    run's resources and anything stacklab did not create are never touched.
+  - Deletes in dependency order (spot requests, instances (then waits until terminated), volumes
+    left behind, the security group, route tables, subnets, internet gateways, the VPC, the key
+    pair and its private key file). Then describes again and fails if anything is left.
+  - With expired, finds the run ids whose stacklab:expires tag (UTC, ISO 8601) is before now and
+    tears each one down (playbooks/reap.yml).
+  - Deleting nothing is not an error (safe to run twice).
+options:
+  endpoint_url: {description: "EC2 endpoint (empty: AWS's own).", type: str, default: ""}
+  region: {description: The region., type: str, required: true}
+  run_id: {description: The run to delete (one of run_id and expired)., type: str}
+  expired: {description: Delete every run whose expiry has passed., type: bool, default: false}
+  now: {description: "The time to compare expiries with (ISO 8601 UTC; default: the current time).", type: str}
+  key_dir: {description: Folder of the runs' private key files (stacklab-<run id>.pem) to remove., type: path}
+  wait_timeout: {description: Seconds to wait until everything is gone., type: int, default: 900}
+  poll_interval: {description: Seconds between checks while waiting., type: float, default: 3}
+"""
+
+EXAMPLES = r"""
+- name: Tear a run down
+  cloud_teardown:
+    region: us-east-1
+    run_id: sparkos-scheduler-20261122T101500
+- name: Reap expired runs
+  cloud_teardown:
+    region: us-east-1
+    expired: true
+"""
+
+RETURN = r"""
+run_ids: {description: The runs torn down., type: list, returned: success}
+deleted: {description: "What was deleted, by kind (instances, volumes, security_groups, ...).", type: dict, returned: always}
+api_calls: {description: EC2 API calls made, by operation., type: dict, returned: always}
+"""
+
+import datetime
+import os
+import time
+
+from ansible.module_utils.basic import AnsibleModule
+from ansible.module_utils.cloud_ec2 import (
+    LIVE_STATES,
+    TAG_EXPIRES,
+    TAG_RUN_ID,
+    Ec2,
+    error_code,
+    key_pair_name,
+    retry_until,
+    run_filter,
+    tag_dict,
+)
+
+# Deleting a group or network too soon after its instances end fails with these until AWS has
+# released their network interfaces.
+RETRY_CODES = ("DependencyViolation", "InvalidGroup.InUse", "ResourceInUse")
+
+
+def expired_run_ids(ec2: Ec2, now: str) -> list[str]:
+    """Run ids with an expiry before now on any instance, VPC or security group they created."""
+    has_expiry = [{"Name": "tag-key", "Values": [TAG_EXPIRES]}]
+    resources = (
+        ec2.instances([*has_expiry, {"Name": "instance-state-name", "Values": LIVE_STATES}])
+        + ec2.describe_all("describe_vpcs", "Vpcs", Filters=has_expiry)
+        + ec2.describe_all("describe_security_groups", "SecurityGroups", Filters=has_expiry)
+    )
+    run_ids = set()
+    for resource in resources:
+        tags = tag_dict(resource)
+        if tags.get(TAG_RUN_ID) and tags.get(TAG_EXPIRES, "9999") < now:
+            run_ids.add(tags[TAG_RUN_ID])
+    return sorted(run_ids)
+
+
+class Teardown:
+    def __init__(self, ec2: Ec2, run_id: str, deadline: float, interval: float) -> None:
+        self.ec2 = ec2
+        self.client = ec2.client
+        self.run_id = run_id
+        self.deadline = deadline
+        self.interval = interval
+        self.deleted: dict[str, list[str]] = {}
+
+    def note(self, kind: str, resource_id: str) -> None:
+        self.deleted.setdefault(kind, []).append(resource_id)
+
+    def run(self) -> None:
+        self.spot_requests()
+        self.instances()
+        self.volumes()
+        vpc_ids = [
+            vpc["VpcId"] for vpc in self.ec2.describe_all("describe_vpcs", "Vpcs", Filters=[run_filter(self.run_id)])
+        ]
+        self.security_groups()
+        self.network(vpc_ids)
+        self.key_pair()
+
+    def spot_requests(self) -> None:
+        requests = self.ec2.describe_all(
+            "describe_spot_instance_requests", "SpotInstanceRequests", Filters=[run_filter(self.run_id)]
+        )
+        open_ids = [r["SpotInstanceRequestId"] for r in requests if r.get("State") in ("open", "active")]
+        if open_ids:
+            self.client.cancel_spot_instance_requests(SpotInstanceRequestIds=open_ids)
+            for request_id in open_ids:
+                self.note("spot_requests", request_id)
+
+    def instances(self) -> None:
+        live = [{"Name": "instance-state-name", "Values": LIVE_STATES}]
+        ids = [i["InstanceId"] for i in self.ec2.instances([run_filter(self.run_id), *live])]
+        if not ids:
+            return
+        self.client.terminate_instances(InstanceIds=ids)
+        for instance_id in ids:
+            self.note("instances", instance_id)
+        while True:
+            left = self.ec2.instances([{"Name": "instance-id", "Values": ids}, *live])
+            if not left:
+                return
+            if time.monotonic() > self.deadline:
+                raise TimeoutError(f"{len(left)} instances of run {self.run_id} not terminated in time")
+            time.sleep(self.interval)
+
+    def volumes(self) -> None:
+        # Root volumes go with their instances; this catches volumes left behind (DeleteOnTermination off).
+        for volume in self.ec2.describe_all("describe_volumes", "Volumes", Filters=[run_filter(self.run_id)]):
+            if volume["State"] == "available":
+                self.client.delete_volume(VolumeId=volume["VolumeId"])
+                self.note("volumes", volume["VolumeId"])
+
+    def security_groups(self) -> None:
+        groups = self.ec2.describe_all("describe_security_groups", "SecurityGroups", Filters=[run_filter(self.run_id)])
+        for group in groups:
+            # A group whose rules name itself deletes fine; rules naming another run's group would not.
+            group_id = group["GroupId"]
+            retry_until(self.deadline, RETRY_CODES, self.client.delete_security_group, GroupId=group_id)
+            self.note("security_groups", group_id)
+
+    def network(self, vpc_ids: list[str]) -> None:
+        tagged = [run_filter(self.run_id)]
+        for table in self.ec2.describe_all("describe_route_tables", "RouteTables", Filters=tagged):
+            if any(association.get("Main") for association in table.get("Associations", [])):
+                continue  # the VPC's main table goes with the VPC
+            for association in table.get("Associations", []):
+                self.client.disassociate_route_table(AssociationId=association["RouteTableAssociationId"])
+            self.client.delete_route_table(RouteTableId=table["RouteTableId"])
+            self.note("route_tables", table["RouteTableId"])
+        for subnet in self.ec2.describe_all("describe_subnets", "Subnets", Filters=tagged):
+            subnet_id = subnet["SubnetId"]
+            retry_until(self.deadline, RETRY_CODES, self.client.delete_subnet, SubnetId=subnet_id)
+            self.note("subnets", subnet_id)
+        for gateway in self.ec2.describe_all("describe_internet_gateways", "InternetGateways", Filters=tagged):
+            gateway_id = gateway["InternetGatewayId"]
+            for attachment in gateway.get("Attachments", []):
+                self.client.detach_internet_gateway(InternetGatewayId=gateway_id, VpcId=attachment["VpcId"])
+            self.client.delete_internet_gateway(InternetGatewayId=gateway_id)
+            self.note("internet_gateways", gateway_id)
+        for vpc_id in vpc_ids:
+            retry_until(self.deadline, RETRY_CODES, self.client.delete_vpc, VpcId=vpc_id)
+            self.note("vpcs", vpc_id)
+
+    def key_pair(self) -> None:
+        name = key_pair_name(self.run_id)
+        try:
+            self.client.describe_key_pairs(KeyNames=[name])
+        except Exception as error:
+            if error_code(error) == "InvalidKeyPair.NotFound":
+                return
+            raise
+        self.client.delete_key_pair(KeyName=name)
+        self.note("key_pairs", name)
+
+    def leftovers(self) -> list[str]:
+        """Anything of the run still there after deleting (should be nothing)."""
+        tagged = [run_filter(self.run_id)]
+        live = [{"Name": "instance-state-name", "Values": LIVE_STATES}]
+        left = [i["InstanceId"] for i in self.ec2.instances(tagged + live)]
+        left += [
+            g["GroupId"] for g in self.ec2.describe_all("describe_security_groups", "SecurityGroups", Filters=tagged)
+        ]
+        left += [s["SubnetId"] for s in self.ec2.describe_all("describe_subnets", "Subnets", Filters=tagged)]
+        left += [v["VpcId"] for v in self.ec2.describe_all("describe_vpcs", "Vpcs", Filters=tagged)]
+        return left
+
+
+def main() -> None:
+    module = AnsibleModule(
+        argument_spec={
+            "endpoint_url": {"type": "str", "default": ""},
+            "region": {"type": "str", "required": True},
+            "run_id": {"type": "str"},
+            "expired": {"type": "bool", "default": False},
+            "now": {"type": "str"},
+            "key_dir": {"type": "path"},
+            "wait_timeout": {"type": "int", "default": 900},
+            "poll_interval": {"type": "float", "default": 3.0},
+        },
+        required_one_of=[("run_id", "expired")],
+        mutually_exclusive=[("run_id", "expired")],
+    )
+    params = module.params
+    ec2 = Ec2(params["endpoint_url"], params["region"])
+    deleted: dict[str, list[str]] = {}
+    run_ids: list[str] = []
+    try:
+        if params["expired"]:
+            now = params["now"] or datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+            run_ids = expired_run_ids(ec2, now)
+        else:
+            run_ids = [params["run_id"]]
+        deadline = time.monotonic() + params["wait_timeout"]
+        for run_id in run_ids:
+            teardown = Teardown(ec2, run_id, deadline, params["poll_interval"])
+            try:
+                teardown.run()
+            finally:
+                for kind, ids in teardown.deleted.items():
+                    deleted.setdefault(kind, []).extend(ids)
+            left = teardown.leftovers()
+            if left:
+                raise RuntimeError(f"run {run_id}: still there after teardown: {', '.join(left)}")
+            if params["key_dir"]:
+                key_file = os.path.join(params["key_dir"], f"{key_pair_name(run_id)}.pem")
+                if os.path.exists(key_file):
+                    os.remove(key_file)
+                    deleted.setdefault("key_files", []).append(key_file)
+    except Exception as error:
+        module.fail_json(
+            msg=f"teardown of {', '.join(run_ids) or 'expired runs'} did not finish: {error}; "
+            "run it again (it deletes what is left)",
+            deleted=deleted,
+            api_calls=dict(ec2.calls),
+        )
+    module.exit_json(changed=bool(deleted), run_ids=run_ids, deleted=deleted, api_calls=dict(ec2.calls))
+
+
+if __name__ == "__main__":
+    main()
