@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-for folder in ("plugins/filter", "plugins/modules", "plugins/module_utils", "plugins/callback"):
+for folder in ("plugins/filter", "plugins/modules", "plugins/module_utils", "plugins/callback", "bench"):
     sys.path.insert(0, str(ROOT / folder))
 
 Sample = dict[str, Any]

@@ -1,0 +1,316 @@
+"""Cloud provisioning against a real HTTP EC2 endpoint: moto_server on loopback, started here (no
+cloud is reachable from this machine). provision.yml, teardown.yml and reap.yml run as a user runs
+them (-i inventories/ec2); the checks read the cloud back through boto3 and the aws_ec2 inventory
+plugin. moto's instances are records, not machines: nothing boots or answers SSH, which the
+failure test uses as its injected failure after the instances exist."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import stat
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from moto_ec2 import ROOT, MotoEc2, provision_args
+
+pytestmark = pytest.mark.cloud
+
+# Three node groups, kept small: 6 instances.
+LAYOUT = {
+    "cloud_nodes": [
+        {"name": "control", "count": 3, "groups": ["zookeeper", "spark_master"], "instance_type": "t3.small"},
+        {"name": "client", "count": 1, "groups": ["bench_client", "spark_history"], "instance_type": "t3.small"},
+        {"name": "worker", "count": 2, "groups": ["spark_worker"], "instance_type": "m5.large", "volume_gb": 20},
+    ]
+}
+ONE_GROUP = {"cloud_nodes": [{"name": "solo", "count": 2, "groups": ["spark_worker"], "instance_type": "t3.small"}]}
+# One ZooKeeper host too few for an odd ensemble.
+EVEN_ZOOKEEPER = {"cloud_nodes": [{"name": "zk", "count": 2, "groups": ["zookeeper"], "instance_type": "t3.small"}]}
+
+
+@pytest.fixture(scope="module")
+def moto(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MotoEc2]:
+    with MotoEc2(tmp_path_factory.mktemp("moto")) as server:
+        yield server
+
+
+@pytest.fixture
+def layout(tmp_path: Path) -> Any:
+    def write(content: dict[str, Any], name: str = "layout.yml") -> str:
+        path = tmp_path / name
+        path.write_text(yaml.safe_dump(content))
+        return f"@{path}"
+
+    return write
+
+
+def provision(
+    moto: MotoEc2, tmp_path: Path, run_id: str, layout_file: str, *extra: str
+) -> subprocess.CompletedProcess[str]:
+    return moto.playbook(
+        "provision.yml", *provision_args(run_id, tmp_path / "keys", tmp_path / "results", "-e", layout_file, *extra)
+    )
+
+
+def teardown(moto: MotoEc2, tmp_path: Path, run_id: str) -> subprocess.CompletedProcess[str]:
+    return moto.playbook("teardown.yml", "-e", f"run_id={run_id}", "-e", f"cloud_key_dir={tmp_path / 'keys'}")
+
+
+def ok(result: subprocess.CompletedProcess[str]) -> str:
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+    return result.stdout
+
+
+def run_resources(moto: MotoEc2, run_id: str) -> dict[str, list[str]]:
+    """Everything of one run that still exists (live instances, groups, networks, key pair)."""
+    ec2 = moto.client()
+    tagged = [{"Name": "tag:stacklab:run-id", "Values": [run_id]}]
+    live = [{"Name": "instance-state-name", "Values": ["pending", "running", "stopping", "stopped"]}]
+    reservations = ec2.describe_instances(Filters=tagged + live)["Reservations"]
+    key_pairs = ec2.describe_key_pairs()["KeyPairs"]
+    return {
+        "instances": [i["InstanceId"] for r in reservations for i in r["Instances"]],
+        "security_groups": [g["GroupId"] for g in ec2.describe_security_groups(Filters=tagged)["SecurityGroups"]],
+        "vpcs": [v["VpcId"] for v in ec2.describe_vpcs(Filters=tagged)["Vpcs"]],
+        "subnets": [s["SubnetId"] for s in ec2.describe_subnets(Filters=tagged)["Subnets"]],
+        "internet_gateways": [
+            g["InternetGatewayId"] for g in ec2.describe_internet_gateways(Filters=tagged)["InternetGateways"]
+        ],
+        "volumes": [v["VolumeId"] for v in ec2.describe_volumes(Filters=tagged)["Volumes"]],
+        "key_pairs": [k["KeyName"] for k in key_pairs if k["KeyName"] == f"stacklab-{run_id}"],
+    }
+
+
+def nothing_left(moto: MotoEc2, run_id: str) -> None:
+    left = {kind: ids for kind, ids in run_resources(moto, run_id).items() if ids}
+    assert not left, f"run {run_id} left {left}"
+
+
+def instances_by_group(moto: MotoEc2, run_id: str) -> dict[str, list[dict[str, Any]]]:
+    tagged = [
+        {"Name": "tag:stacklab:run-id", "Values": [run_id]},
+        {"Name": "instance-state-name", "Values": ["running"]},
+    ]
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for reservation in moto.client().describe_instances(Filters=tagged)["Reservations"]:
+        for instance in reservation["Instances"]:
+            tags = {t["Key"]: t["Value"] for t in instance["Tags"]}
+            groups.setdefault(tags["stacklab:node-group"], []).append(
+                {**instance, "tags": tags, "reservation": reservation["ReservationId"]}
+            )
+    return groups
+
+
+def test_provision_three_node_groups(moto: MotoEc2, tmp_path: Path, layout: Any) -> None:
+    started = datetime.datetime.now(datetime.UTC)
+    output = ok(provision(moto, tmp_path, "three", layout(LAYOUT)))
+    assert "cost estimate for run three: 6 instances" in output
+
+    groups = instances_by_group(moto, "three")
+    assert {name: len(instances) for name, instances in groups.items()} == {"control": 3, "client": 1, "worker": 2}
+    for name, instances in groups.items():
+        # One RunInstances request per node group: all its instances share one reservation.
+        assert len({i["reservation"] for i in instances}) == 1, name
+        for instance in instances:
+            tags = instance["tags"]
+            assert tags["stacklab:run-id"] == "three"
+            assert tags["stacklab:owner"]
+            expires = datetime.datetime.strptime(tags["stacklab:expires"], "%Y-%m-%dT%H:%M:%SZ").replace(
+                tzinfo=datetime.UTC
+            )
+            assert datetime.timedelta(hours=7.9) < expires - started < datetime.timedelta(hours=8.1)
+    assert groups["worker"][0]["tags"]["stacklab:groups"] == "spark_worker"
+    assert {i["InstanceType"] for i in groups["worker"]} == {"m5.large"}
+    worker_volumes = moto.client().describe_volumes(
+        Filters=[{"Name": "attachment.instance-id", "Values": [i["InstanceId"] for i in groups["worker"]]}]
+    )["Volumes"]
+    assert {v["Size"] for v in worker_volumes} == {20}
+    assert all(any(t["Key"] == "stacklab:run-id" for t in v.get("Tags", [])) for v in worker_volumes)
+
+    key_file = tmp_path / "keys" / "stacklab-three.pem"
+    assert key_file.read_text().startswith("-----BEGIN")
+    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+
+    samples = [json.loads(line) for line in (tmp_path / "results" / "samples.jsonl").read_text().splitlines()]
+    running = [s for s in samples if s["metric"] == "node_running_s"]
+    assert len(running) == 6 and all(0 <= s["value"] < 60 for s in running)
+    assert {s["labels"]["node_group"] for s in running} == {"control", "client", "worker"}
+
+    # The same run again changes nothing: no instance, tag or rule is touched.
+    again = ok(provision(moto, tmp_path, "three", layout(LAYOUT)))
+    assert "changed=0" in again
+    assert sum(len(i) for i in instances_by_group(moto, "three").values()) == 6
+
+    ok(teardown(moto, tmp_path, "three"))
+    nothing_left(moto, "three")
+    assert not key_file.exists()
+
+
+def test_security_group_opens_only_ssh_to_the_admin_network(moto: MotoEc2, tmp_path: Path, layout: Any) -> None:
+    ok(provision(moto, tmp_path, "rules", layout(ONE_GROUP)))
+    ec2 = moto.client()
+    (group,) = ec2.describe_security_groups(Filters=[{"Name": "tag:stacklab:run-id", "Values": ["rules"]}])[
+        "SecurityGroups"
+    ]
+    cidr_rules = [
+        (p.get("FromPort"), p.get("ToPort"), r["CidrIp"]) for p in group["IpPermissions"] for r in p["IpRanges"]
+    ]
+    assert cidr_rules == [(22, 22, "203.0.113.7/32")]
+    assert not [r for p in group["IpPermissions"] for r in p.get("Ipv6Ranges", [])]
+    peers = [(p["IpProtocol"], g["GroupId"]) for p in group["IpPermissions"] for g in p["UserIdGroupPairs"]]
+    assert peers == [("-1", group["GroupId"])]
+    # And across everything in this cloud: no non-SSH port is open to the world.
+    for any_group in ec2.describe_security_groups()["SecurityGroups"]:
+        for permission in any_group["IpPermissions"]:
+            world = [r for r in permission["IpRanges"] if r["CidrIp"] == "0.0.0.0/0"]
+            world += [r for r in permission.get("Ipv6Ranges", []) if r["CidrIpv6"] == "::/0"]
+            assert not world or (permission.get("FromPort"), permission.get("ToPort")) == (22, 22), any_group["GroupId"]
+    ok(teardown(moto, tmp_path, "rules"))
+
+
+def test_inventory_plugin_groups_hosts_by_tags(moto: MotoEc2, tmp_path: Path, layout: Any) -> None:
+    ok(provision(moto, tmp_path, "inv", layout(LAYOUT)))
+    ok(provision(moto, tmp_path, "other", layout(ONE_GROUP)))
+    listing = subprocess.run(
+        ["ansible-inventory", "-i", "inventories/ec2", "--list"],
+        cwd=ROOT,
+        env={**moto.env, "STACKLAB_RUN_ID": "inv"},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    inventory = json.loads(listing.stdout)
+    groups = instances_by_group(moto, "inv")
+    names = {name: sorted(f"{name}_{i['InstanceId']}" for i in instances) for name, instances in groups.items()}
+    assert sorted(inventory["zookeeper"]["hosts"]) == names["control"]
+    assert sorted(inventory["spark_master"]["hosts"]) == names["control"]
+    assert sorted(inventory["spark_worker"]["hosts"]) == names["worker"]
+    assert inventory["bench_client"]["hosts"] == names["client"] == sorted(inventory["spark_history"]["hosts"])
+    # Only this run's hosts: the other run's are not listed.
+    assert len(inventory["cloud"]["hosts"]) == 6
+    worker = next(i for i in groups["worker"] if f"worker_{i['InstanceId']}" == names["worker"][0])
+    # ansible-inventory marks values from the cloud as unsafe (not templated): {"__ansible_unsafe": value}.
+    address = inventory["_meta"]["hostvars"][names["worker"][0]]["ansible_host"]
+    assert address in (worker["PublicIpAddress"], {"__ansible_unsafe": worker["PublicIpAddress"]})
+    # The run's key, as the group_vars render it for a host the plugin found.
+    rendered = subprocess.run(
+        [
+            "ansible",
+            names["worker"][0],
+            "-i",
+            "inventories/ec2",
+            "-m",
+            "ansible.builtin.debug",
+            "-a",
+            "var=ansible_ssh_private_key_file",
+        ],
+        cwd=ROOT,
+        env={**moto.env, "STACKLAB_RUN_ID": "inv", "HOME": "/home/someone"},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "ansible_ssh_private_key_file: /home/someone/.ssh/stacklab/stacklab-inv.pem" in rendered.stdout
+    ok(teardown(moto, tmp_path, "inv"))
+    ok(teardown(moto, tmp_path, "other"))
+
+
+def test_teardown_of_one_run_leaves_another_alone(moto: MotoEc2, tmp_path: Path, layout: Any) -> None:
+    ok(provision(moto, tmp_path, "keep", layout(ONE_GROUP)))
+    ok(provision(moto, tmp_path, "drop", layout(ONE_GROUP)))
+    before = run_resources(moto, "keep")
+    output = ok(teardown(moto, tmp_path, "drop"))
+    assert "run drop: deleted 2 instances" in output
+    nothing_left(moto, "drop")
+    assert run_resources(moto, "keep") == before
+    assert (tmp_path / "keys" / "stacklab-keep.pem").exists()
+    # Tearing down again is harmless.
+    assert "nothing (already gone)" in ok(teardown(moto, tmp_path, "drop"))
+    ok(teardown(moto, tmp_path, "keep"))
+    nothing_left(moto, "keep")
+
+
+def test_failure_after_instances_exist_leaves_nothing(moto: MotoEc2, tmp_path: Path, layout: Any) -> None:
+    # moto's instances never answer SSH: the wait for it fails after every instance is running.
+    result = provision(
+        moto, tmp_path, "broken", layout(LAYOUT), "-e", "cloud_wait_for_ssh=true", "-e", "cloud_ssh_timeout=2"
+    )
+    assert result.returncode != 0
+    assert "no SSH banner after 2 s from 6 of 6 hosts" in result.stdout
+    assert "everything it had created was deleted" in result.stdout
+    nothing_left(moto, "broken")
+    assert not (tmp_path / "keys" / "stacklab-broken.pem").exists()
+
+
+def test_keep_on_failure_keeps_the_resources(moto: MotoEc2, tmp_path: Path, layout: Any) -> None:
+    result = provision(
+        moto,
+        tmp_path,
+        "kept",
+        layout(ONE_GROUP),
+        "-e",
+        "cloud_wait_for_ssh=true",
+        "-e",
+        "cloud_ssh_timeout=1",
+        "-e",
+        "keep_on_failure=true",
+    )
+    assert result.returncode != 0
+    assert "its resources are kept (keep_on_failure=true)" in result.stdout
+    assert len(run_resources(moto, "kept")["instances"]) == 2
+    ok(teardown(moto, tmp_path, "kept"))
+    nothing_left(moto, "kept")
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["-e", "cloud_admin_cidr="], "cloud_admin_cidr is required"),
+        (["-e", "cloud_admin_cidr=10.0.0.1/8"], "is not a network in CIDR notation"),
+        (["-e", "@EVEN"], "2 zookeeper hosts; a ZooKeeper ensemble needs an odd number"),
+        (
+            [
+                "-e",
+                '{"cloud_prices": {}, "cloud_nodes": [{"name": "x", "count": 1, "groups": ["zookeeper"], '
+                '"instance_type": "z9.huge"}]}',
+            ],
+            "no price for z9.huge in region us-east-1",
+        ),
+        (
+            ["-e", '{"cloud_nodes": [{"name": "x", "count": 0, "groups": ["zookeper"], "instance_type": "t3.small"}]}'],
+            "count must be an integer of at least 1, got 0; cloud_nodes[0] (x): unknown inventory group 'zookeper'",
+        ),
+        (
+            ["-e", "cloud_cost_confirm_above=0.01"],
+            "was not confirmed (answer yes, or pass -e cloud_cost_confirmed=true)",
+        ),
+    ],
+    ids=["no-admin-cidr", "host-bits-in-cidr", "even-zookeeper", "unpriced-type", "bad-node-group", "cost-unconfirmed"],
+)
+def test_bad_input_is_refused_before_anything_is_created(
+    moto: MotoEc2, tmp_path: Path, layout: Any, extra: list[str], message: str
+) -> None:
+    extra = [layout(EVEN_ZOOKEEPER, "even.yml") if item == "@EVEN" else item for item in extra]
+    calls_before = moto.client().describe_key_pairs()["KeyPairs"]
+    result = provision(moto, tmp_path, "refused", layout(ONE_GROUP), *extra)
+    assert result.returncode != 0
+    assert message in result.stdout, result.stdout[-3000:]
+    assert "nothing was created" in result.stdout
+    nothing_left(moto, "refused")
+    assert moto.client().describe_key_pairs()["KeyPairs"] == calls_before
+
+
+def test_reap_deletes_expired_runs_only(moto: MotoEc2, tmp_path: Path, layout: Any) -> None:
+    # A lifetime of 0.0003 h (about a second) has passed by the time provisioning ends.
+    ok(provision(moto, tmp_path, "stale", layout(ONE_GROUP), "-e", "cloud_lifetime_hours=0.0003"))
+    ok(provision(moto, tmp_path, "fresh", layout(ONE_GROUP)))
+    output = ok(moto.playbook("reap.yml", "-e", f"cloud_key_dir={tmp_path / 'keys'}"))
+    assert "reaped 1 expired runs: stale" in output
+    nothing_left(moto, "stale")
+    assert len(run_resources(moto, "fresh")["instances"]) == 2
+    ok(teardown(moto, tmp_path, "fresh"))
