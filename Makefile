@@ -13,12 +13,13 @@ export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 EXPERIMENT ?= experiments/sparkos-scheduler-local.yml
 SCENARIOS ?= zookeeper spark bench
 
-.PHONY: help setup host venv image mirror test lint unit molecule bench converge-bench analysis-bench spark-scheduler-bench cell-overhead-bench clean-sandbox
+.PHONY: help setup host venv image mirror test lint unit molecule bench cloud-test converge-bench analysis-bench provision-bench spark-scheduler-bench cell-overhead-bench clean-sandbox
 
 help:
 	@echo "make test      lint, unit tests and molecule scenarios ($(SCENARIOS)); all set-up included"
 	@echo "make bench     set up, run bench.yml on the local sandbox ($(EXPERIMENT)), print the results folder"
 	@echo "make lint | unit | molecule SCENARIOS='zookeeper spark bench'   one tier of the tests (or some scenarios)"
+	@echo "make cloud-test   only the cloud tests (provisioning against a local moto_server EC2 endpoint)"
 	@echo "make setup     only the set-up: apt packages, podman, virtualenv, host image, artifact mirror"
 
 setup: host venv image mirror
@@ -48,7 +49,11 @@ lint: venv
 	mypy plugins tests molecule bench analysis
 
 unit: venv
-	pytest -q -m "not sandbox"
+	pytest -q -m "not sandbox and not cloud"
+
+# The cloud tests: provision/teardown/reap against a moto_server EC2 endpoint the tests start on loopback.
+cloud-test: venv
+	pytest -q -m cloud
 
 molecule: setup
 	@for scenario in $(SCENARIOS); do molecule test -s $$scenario || exit 1; done
@@ -70,6 +75,9 @@ spark-scheduler-bench: setup
 
 cell-overhead-bench: setup
 	python bench/cell_overhead.py
+
+provision-bench: venv
+	python bench/provision.py
 
 clean-sandbox: venv
 	ansible-playbook playbooks/teardown.yml

@@ -65,7 +65,9 @@ class MotoEc2:
             except (urllib.error.URLError, OSError):
                 if self.process.poll() is not None or time.monotonic() > deadline:
                     self.__exit__()
-                    raise RuntimeError(f"moto_server did not answer on {self.url}; see {self.workdir}/moto_server.log")
+                    raise RuntimeError(
+                        f"moto_server did not answer on {self.url}; see {self.workdir}/moto_server.log"
+                    ) from None
                 time.sleep(0.2)
 
     def __exit__(self, *_: object) -> None:
@@ -105,7 +107,9 @@ class MotoEc2:
         )
 
     def reset_recording(self) -> None:
-        urllib.request.urlopen(urllib.request.Request(f"{self.url}/moto-api/recorder/reset-recording", method="POST")).close()
+        urllib.request.urlopen(
+            urllib.request.Request(f"{self.url}/moto-api/recorder/reset-recording", method="POST")
+        ).close()
 
     def api_calls(self) -> collections.Counter[str]:
         """EC2 API calls recorded since the last reset, by action."""

@@ -1,0 +1,99 @@
+"""The controller-side checks and arithmetic of cloud provisioning (plugins/filter/cloud.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from cloud import cloud_admin_cidr_problem, cloud_cost_estimate, cloud_layout_problems, cloud_uptime_samples
+
+GOOD = [
+    {"name": "control", "count": 3, "groups": ["zookeeper", "spark_master"], "instance_type": "t2.small"},
+    {
+        "name": "worker",
+        "count": 4,
+        "groups": ["spark_worker"],
+        "instance_type": "m5.large",
+        "spot": True,
+        "volume_gb": 8,
+    },
+]
+
+
+def test_a_good_layout_has_no_problems() -> None:
+    assert cloud_layout_problems(GOOD) == []
+
+
+@pytest.mark.parametrize(
+    ("nodes", "problem"),
+    [
+        ([], "cloud_nodes: list the node groups"),
+        ("workers", "cloud_nodes: list the node groups"),
+        (["x"], "cloud_nodes[0]: must be a mapping"),
+        ([{"name": "a", "count": 1, "groups": ["zookeeper"]}], "cloud_nodes[0] (a): instance_type is required"),
+        ([{**GOOD[1], "count": True}], "count must be an integer of at least 1, got True"),
+        ([{**GOOD[1], "groups": []}], "groups must be a non-empty list"),
+        ([{**GOOD[1], "groups": ["spark_workers"]}], "unknown inventory group 'spark_workers'"),
+        ([{**GOOD[1], "name": "Worker_1"}], "name must be lower-case letters"),
+        ([{**GOOD[1], "spot": "yes"}], "spot must be true or false"),
+        ([{**GOOD[1], "volume_gb": 0}], "volume_gb must be an integer of at least 1"),
+        ([{**GOOD[1], "flavour": "big"}], "unknown field 'flavour'"),
+        ([GOOD[1], GOOD[1]], "node group name 'worker' is used twice"),
+        ([{**GOOD[0], "count": 2}], "2 zookeeper hosts; a ZooKeeper ensemble needs an odd number"),
+        ([GOOD[0], {**GOOD[0], "name": "more", "count": 1}], "4 zookeeper hosts"),
+    ],
+)
+def test_layout_problems_name_the_node_group_and_field(nodes: Any, problem: str) -> None:
+    assert any(problem in found for found in cloud_layout_problems(nodes)), cloud_layout_problems(nodes)
+
+
+@pytest.mark.parametrize(
+    ("cidr", "problem"),
+    [
+        ("", "cloud_admin_cidr is required"),
+        (None, "cloud_admin_cidr is required"),
+        ("10.0.0.1/8", "has host bits set"),
+        ("300.1.1.1/32", "is not a network"),
+        ("203.0.113.7/32", ""),
+        ("2001:db8::/32", ""),
+    ],
+)
+def test_admin_cidr(cidr: Any, problem: str) -> None:
+    found = cloud_admin_cidr_problem(cidr)
+    assert (problem in found) if problem else found == ""
+
+
+def test_cost_estimate_multiplies_and_overrides() -> None:
+    table = {"us-east-1": {"t2.small": 0.023, "m5.large": 0.096}}
+    estimate = cloud_cost_estimate(GOOD, table, "us-east-1", {"m5.large": 0.05}, 8)
+    assert estimate["instances"] == 7
+    assert estimate["total"] == round(3 * 0.023 * 8 + 4 * 0.05 * 8, 2)
+    assert estimate["unpriced"] == []
+    assert "worker: 4 x m5.large at $0.0500/h x 8 h = $1.60" in estimate["lines"]
+
+
+def test_cost_estimate_lists_types_without_a_price() -> None:
+    assert cloud_cost_estimate(GOOD, {"us-east-1": {"t2.small": 0.023}}, "eu-north-1", {}, 1)["unpriced"] == [
+        "m5.large",
+        "t2.small",
+    ]
+
+
+def test_uptime_samples_only_for_nodes_launched_now() -> None:
+    launches = [
+        {
+            "item": GOOD[1],
+            "instances": [
+                {"hostname": "worker_i-1", "requested_at": 100.0, "running_at": 130.5},
+                {"hostname": "worker_i-2", "requested_at": None, "running_at": 140.0},
+            ],
+        }
+    ]
+    samples = cloud_uptime_samples(launches, {"worker_i-1": 161.25}, {"target": "ec2"})
+    assert [(s["metric"], s["value"]) for s in samples] == [("node_running_s", 30.5), ("node_ssh_s", 61.25)]
+    assert samples[0]["labels"] == {
+        "target": "ec2",
+        "host": "worker_i-1",
+        "node_group": "worker",
+        "instance_type": "m5.large",
+    }
