@@ -5,7 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from cloud import cloud_admin_cidr_problem, cloud_cost_estimate, cloud_layout_problems, cloud_uptime_samples
+from cloud import (
+    cloud_admin_cidr_problem,
+    cloud_cost_estimate,
+    cloud_layout_problems,
+    cloud_registered_samples,
+    cloud_uptime_samples,
+)
 
 GOOD = [
     {"name": "control", "count": 3, "groups": ["zookeeper", "spark_master"], "instance_type": "t2.small"},
@@ -97,3 +103,9 @@ def test_uptime_samples_only_for_nodes_launched_now() -> None:
         "node_group": "worker",
         "instance_type": "m5.large",
     }
+
+
+def test_registered_samples_skip_nodes_without_a_request_time() -> None:
+    hostvars = {"w_i-1": {"stacklab_requested_at": 100.0}, "w_i-2": {"stacklab_requested_at": None}, "w_i-3": {}}
+    samples = cloud_registered_samples(sorted(hostvars), hostvars, 190.5, "node_registered_s", {})
+    assert [(s["labels"]["host"], s["value"], s["timestamp"]) for s in samples] == [("w_i-1", 90.5, 190.5)]

@@ -164,6 +164,26 @@ def cloud_uptime_samples(
     return samples
 
 
+def cloud_registered_samples(
+    hosts: list[str], hostvars: Any, registered_at: float, metric: str, labels: dict[str, Any]
+) -> list[dict[str, Any]]:
+    """Seconds from each new node's launch request until its service was seen registered (e.g.
+    node_registered_s: Spark worker ALIVE at its master). Hosts without a request time (launched by
+    an earlier attempt, or not launched by stacklab) are left out."""
+    requested_at = {host: hostvars[host].get("stacklab_requested_at") for host in hosts}
+    return [
+        {
+            "metric": metric,
+            "value": round(registered_at - float(at), 3),
+            "unit": "s",
+            "timestamp": registered_at,
+            "labels": {**labels, "host": host},
+        }
+        for host, at in sorted(requested_at.items())
+        if at not in (None, "", "None")
+    ]
+
+
 class FilterModule:
     def filters(self) -> dict[str, Any]:
         return {
@@ -171,4 +191,5 @@ class FilterModule:
             "cloud_admin_cidr_problem": cloud_admin_cidr_problem,
             "cloud_cost_estimate": cloud_cost_estimate,
             "cloud_uptime_samples": cloud_uptime_samples,
+            "cloud_registered_samples": cloud_registered_samples,
         }
