@@ -25,7 +25,14 @@ LAYOUT = {
     "cloud_nodes": [
         {"name": "control", "count": 3, "groups": ["zookeeper", "spark_master"], "instance_type": "t3.small"},
         {"name": "client", "count": 1, "groups": ["bench_client", "spark_history"], "instance_type": "t3.small"},
-        {"name": "worker", "count": 2, "groups": ["spark_worker"], "instance_type": "m5.large", "volume_gb": 20},
+        {
+            "name": "worker",
+            "count": 2,
+            "groups": ["spark_worker"],
+            "instance_type": "m5.large",
+            "volume_gb": 20,
+            "spot": True,
+        },
     ]
 }
 ONE_GROUP = {"cloud_nodes": [{"name": "solo", "count": 2, "groups": ["spark_worker"], "instance_type": "t3.small"}]}
@@ -126,6 +133,8 @@ def test_provision_three_node_groups(moto: MotoEc2, tmp_path: Path, layout: Any)
             assert datetime.timedelta(hours=7.9) < expires - started < datetime.timedelta(hours=8.1)
     assert groups["worker"][0]["tags"]["stacklab:groups"] == "spark_worker"
     assert {i["InstanceType"] for i in groups["worker"]} == {"m5.large"}
+    assert {i.get("InstanceLifecycle") for i in groups["worker"]} == {"spot"}
+    assert {i.get("InstanceLifecycle") for i in groups["control"]} == {None}
     worker_volumes = moto.client().describe_volumes(
         Filters=[{"Name": "attachment.instance-id", "Values": [i["InstanceId"] for i in groups["worker"]]}]
     )["Volumes"]

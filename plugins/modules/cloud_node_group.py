@@ -67,9 +67,11 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.cloud_ec2 import TAG_GROUPS, TAG_NODE_GROUP, TAG_RUN_ID, Ec2
 
 
-def _tag_specifications(tags: dict[str, str]) -> list[dict[str, Any]]:
+def _tag_specifications(tags: dict[str, str], spot: bool) -> list[dict[str, Any]]:
     pairs = [{"Key": key, "Value": value} for key, value in sorted(tags.items())]
-    return [{"ResourceType": kind, "Tags": pairs} for kind in ("instance", "volume")]
+    # The spot request is tagged too, so teardown finds (and cancels) it by the run id.
+    kinds = ("instance", "volume", "spot-instances-request") if spot else ("instance", "volume")
+    return [{"ResourceType": kind, "Tags": pairs} for kind in kinds]
 
 
 def _run_request(params: dict[str, Any], tags: dict[str, str], missing: int, existing: int) -> dict[str, Any]:
@@ -80,7 +82,7 @@ def _run_request(params: dict[str, Any], tags: dict[str, str], missing: int, exi
         "MaxCount": missing,
         "KeyName": params["key_name"],
         "SecurityGroupIds": [params["security_group_id"]],
-        "TagSpecifications": _tag_specifications(tags),
+        "TagSpecifications": _tag_specifications(tags, params["spot"]),
         # The same token for a retried request (same run, group and size) launches nothing twice.
         "ClientToken": f"{params['run_id']}-{params['name']}-{existing}-{missing}"[:64],
     }
