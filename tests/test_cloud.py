@@ -305,13 +305,13 @@ def test_bad_input_is_refused_before_anything_is_created(
     moto: MotoEc2, tmp_path: Path, layout: Any, extra: list[str], message: str
 ) -> None:
     extra = [layout(EVEN_ZOOKEEPER, "even.yml") if item == "@EVEN" else item for item in extra]
-    calls_before = moto.client().describe_key_pairs()["KeyPairs"]
+    key_pairs_before = moto.client().describe_key_pairs()["KeyPairs"]
     result = provision(moto, tmp_path, "refused", layout(ONE_GROUP), *extra)
     assert result.returncode != 0
     assert message in result.stdout, result.stdout[-3000:]
     assert "nothing was created" in result.stdout
     nothing_left(moto, "refused")
-    assert moto.client().describe_key_pairs()["KeyPairs"] == calls_before
+    assert moto.client().describe_key_pairs()["KeyPairs"] == key_pairs_before
 
 
 def test_reap_deletes_expired_runs_only(moto: MotoEc2, tmp_path: Path, layout: Any) -> None:

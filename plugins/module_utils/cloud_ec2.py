@@ -11,22 +11,17 @@ from typing import Any
 
 # Tags on everything a run creates. teardown and reap find resources only through these.
 TAG_RUN_ID = "stacklab:run-id"
-TAG_OWNER = "stacklab:owner"
 TAG_EXPIRES = "stacklab:expires"
 TAG_NODE_GROUP = "stacklab:node-group"
 TAG_GROUPS = "stacklab:groups"
 
-# Instance states that still exist (and may be billed).
-LIVE_STATES = ["pending", "running", "stopping", "stopped", "shutting-down"]
+# Instances that still exist (and may be billed), as a describe filter.
+LIVE_FILTER = {"Name": "instance-state-name", "Values": ["pending", "running", "stopping", "stopped", "shutting-down"]}
 
 
 def key_pair_name(run_id: str) -> str:
     """The key pair of a run: one per run id, so teardown finds it without tags (not every
-    EC2-compatible cloud tags key pairs)."""
-    return f"stacklab-{run_id}"
-
-
-def security_group_name(run_id: str) -> str:
+    EC2-compatible cloud tags key pairs). roles/cloud names it the same (cloud_resource_name)."""
     return f"stacklab-{run_id}"
 
 

@@ -49,7 +49,7 @@ import time
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.cloud_ec2 import (
-    LIVE_STATES,
+    LIVE_FILTER,
     TAG_EXPIRES,
     TAG_RUN_ID,
     Ec2,
@@ -69,7 +69,7 @@ def expired_run_ids(ec2: Ec2, now: str) -> list[str]:
     """Run ids with an expiry before now on any instance, VPC or security group they created."""
     has_expiry = [{"Name": "tag-key", "Values": [TAG_EXPIRES]}]
     resources = (
-        ec2.instances([*has_expiry, {"Name": "instance-state-name", "Values": LIVE_STATES}])
+        ec2.instances([*has_expiry, LIVE_FILTER])
         + ec2.describe_all("describe_vpcs", "Vpcs", Filters=has_expiry)
         + ec2.describe_all("describe_security_groups", "SecurityGroups", Filters=has_expiry)
     )
@@ -86,6 +86,7 @@ class Teardown:
         self.ec2 = ec2
         self.client = ec2.client
         self.run_id = run_id
+        self.tagged = [run_filter(run_id)]
         self.deadline = deadline
         self.interval = interval
         self.deleted: dict[str, list[str]] = {}
@@ -97,17 +98,12 @@ class Teardown:
         self.spot_requests()
         self.instances()
         self.volumes()
-        vpc_ids = [
-            vpc["VpcId"] for vpc in self.ec2.describe_all("describe_vpcs", "Vpcs", Filters=[run_filter(self.run_id)])
-        ]
         self.security_groups()
-        self.network(vpc_ids)
+        self.network()
         self.key_pair()
 
     def spot_requests(self) -> None:
-        requests = self.ec2.describe_all(
-            "describe_spot_instance_requests", "SpotInstanceRequests", Filters=[run_filter(self.run_id)]
-        )
+        requests = self.ec2.describe_all("describe_spot_instance_requests", "SpotInstanceRequests", Filters=self.tagged)
         open_ids = [r["SpotInstanceRequestId"] for r in requests if r.get("State") in ("open", "active")]
         if open_ids:
             self.client.cancel_spot_instance_requests(SpotInstanceRequestIds=open_ids)
@@ -115,15 +111,14 @@ class Teardown:
                 self.note("spot_requests", request_id)
 
     def instances(self) -> None:
-        live = [{"Name": "instance-state-name", "Values": LIVE_STATES}]
-        ids = [i["InstanceId"] for i in self.ec2.instances([run_filter(self.run_id), *live])]
+        ids = [i["InstanceId"] for i in self.ec2.instances([*self.tagged, LIVE_FILTER])]
         if not ids:
             return
         self.client.terminate_instances(InstanceIds=ids)
         for instance_id in ids:
             self.note("instances", instance_id)
         while True:
-            left = self.ec2.instances([{"Name": "instance-id", "Values": ids}, *live])
+            left = self.ec2.instances([{"Name": "instance-id", "Values": ids}, LIVE_FILTER])
             if not left:
                 return
             if time.monotonic() > self.deadline:
@@ -132,21 +127,21 @@ class Teardown:
 
     def volumes(self) -> None:
         # Root volumes go with their instances; this catches volumes left behind (DeleteOnTermination off).
-        for volume in self.ec2.describe_all("describe_volumes", "Volumes", Filters=[run_filter(self.run_id)]):
+        for volume in self.ec2.describe_all("describe_volumes", "Volumes", Filters=self.tagged):
             if volume["State"] == "available":
                 self.client.delete_volume(VolumeId=volume["VolumeId"])
                 self.note("volumes", volume["VolumeId"])
 
     def security_groups(self) -> None:
-        groups = self.ec2.describe_all("describe_security_groups", "SecurityGroups", Filters=[run_filter(self.run_id)])
+        groups = self.ec2.describe_all("describe_security_groups", "SecurityGroups", Filters=self.tagged)
         for group in groups:
             # A group whose rules name itself deletes fine; rules naming another run's group would not.
             group_id = group["GroupId"]
             retry_until(self.deadline, RETRY_CODES, self.client.delete_security_group, GroupId=group_id)
             self.note("security_groups", group_id)
 
-    def network(self, vpc_ids: list[str]) -> None:
-        tagged = [run_filter(self.run_id)]
+    def network(self) -> None:
+        tagged = self.tagged
         for table in self.ec2.describe_all("describe_route_tables", "RouteTables", Filters=tagged):
             if any(association.get("Main") for association in table.get("Associations", [])):
                 continue  # the VPC's main table goes with the VPC
@@ -164,7 +159,8 @@ class Teardown:
                 self.client.detach_internet_gateway(InternetGatewayId=gateway_id, VpcId=attachment["VpcId"])
             self.client.delete_internet_gateway(InternetGatewayId=gateway_id)
             self.note("internet_gateways", gateway_id)
-        for vpc_id in vpc_ids:
+        for vpc in self.ec2.describe_all("describe_vpcs", "Vpcs", Filters=tagged):
+            vpc_id = vpc["VpcId"]
             retry_until(self.deadline, RETRY_CODES, self.client.delete_vpc, VpcId=vpc_id)
             self.note("vpcs", vpc_id)
 
@@ -181,9 +177,8 @@ class Teardown:
 
     def leftovers(self) -> list[str]:
         """Anything of the run still there after deleting (should be nothing)."""
-        tagged = [run_filter(self.run_id)]
-        live = [{"Name": "instance-state-name", "Values": LIVE_STATES}]
-        left = [i["InstanceId"] for i in self.ec2.instances(tagged + live)]
+        tagged = self.tagged
+        left = [i["InstanceId"] for i in self.ec2.instances([*tagged, LIVE_FILTER])]
         left += [
             g["GroupId"] for g in self.ec2.describe_all("describe_security_groups", "SecurityGroups", Filters=tagged)
         ]
