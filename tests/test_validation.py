@@ -168,3 +168,59 @@ def test_an_inventory_without_spark_gets_no_spark_client(tmp_path: Path) -> None
         check=False,
     )
     assert result.returncode == 0 and "hosts (0)" in result.stdout, result.stdout + result.stderr
+
+
+def hadoop_inventory(tmp_path: Path, namenodes: int = 2, journalnodes: int = 3, **variables: Any) -> Path:
+    """h1..h3 (unreachable): ZooKeeper and JournalNodes on the first `journalnodes`, NameNodes and
+    ResourceManagers on the first `namenodes`, DataNodes and NodeManagers on h2 and h3."""
+    host = {"ansible_host": "127.0.0.1", "ansible_port": 9}
+    names = ["h1", "h2", "h3", "h4"]
+    groups: dict[str, Any] = {
+        "zookeeper": {"hosts": {name: host for name in names[:3]}},
+        "hdfs_journalnode": {"hosts": {name: host for name in names[:journalnodes]}},
+        "hdfs_namenode": {"hosts": {name: host for name in names[:namenodes]}},
+        "yarn_resourcemanager": {"hosts": {name: host for name in names[:2]}},
+        "hdfs_datanode": {"hosts": {name: host for name in names[1:3]}},
+        "yarn_nodemanager": {"hosts": {name: host for name in names[1:3]}},
+        "bench_client": {"hosts": {"h3": host}},
+    }
+    sized = {"hadoop_nodemanager_memory_mb": 1536, "hadoop_mapreduce_map_memory_mb": 384, **variables}
+    path = tmp_path / "hadoop.yml"
+    path.write_text(yaml.safe_dump({"all": {"vars": sized, "children": groups}}))
+    return path
+
+
+def test_a_valid_hadoop_inventory_passes_validation(tmp_path: Path) -> None:
+    result = run_playbook("playbooks/validate.yml", hadoop_inventory(tmp_path))
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_one_namenode_without_ha_passes_validation(tmp_path: Path) -> None:
+    result = run_playbook("playbooks/validate.yml", hadoop_inventory(tmp_path, namenodes=1, hadoop_hdfs_ha=False))
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    ("inventory_args", "expected"),
+    [
+        ({"namenodes": 1}, "inventory group hdfs_namenode has 1 hosts (h1) with hadoop_hdfs_ha=True"),
+        ({"journalnodes": 2}, "inventory group hdfs_journalnode has 2 hosts (h1, h2)"),
+        ({"journalnodes": 4}, "needs an odd number of JournalNodes, at least 3"),
+        (
+            {"hadoop_datanode_dirs": ["/var/lib/hadoop/namenode/blocks"]},
+            "hadoop_namenode_dirs folder /var/lib/hadoop/namenode overlaps hadoop_datanode_dirs folder"
+            " /var/lib/hadoop/namenode/blocks",
+        ),
+        (
+            {"hadoop_mapreduce_map_memory_mb": 4096},
+            "hadoop_mapreduce_map_memory_mb=4096 MB is larger than any NodeManager offers",
+        ),
+        ({"hadoop_yarn_scheduler": "fifo"}, "hadoop_yarn_scheduler=fifo must be fair or capacity"),
+        ({"hadoop_yarn_queues": [{"name": "spark", "weight": 0}]}, "weight 0 must be a positive number"),
+        ({"hadoop_yarn_preemption": "yes"}, "hadoop_yarn_preemption=yes must be true or false"),
+    ],
+)
+def test_impossible_hadoop_inventories_are_refused(
+    tmp_path: Path, inventory_args: dict[str, Any], expected: str
+) -> None:
+    assert_refused(run_playbook("site.yml", hadoop_inventory(tmp_path, **inventory_args)), expected)

@@ -22,9 +22,13 @@ options:
     type: str
   folders:
     description:
-      - Folder inside I(top) mapped either to C(artifacts) (a list of C(group:artifact[:version[:classifier]]))
-        and C(transitive) (also copy their runtime dependencies; default true), or to C(extract), a
-        folder of I(source) whose files are copied with their modes.
+      - Folder inside I(top) mapped either to C(artifacts) (a list of C(group:artifact[:version[:classifier]])),
+        C(transitive) (also copy their runtime dependencies; default true) and C(unique) (leave out jars
+        an earlier folder already holds, as Hadoop's C(share/hadoop/*/lib) folders do; default false), or
+        to C(extract), a folder of I(source) whose files are copied with their modes, or to C(artifacts)
+        and C(unpack), a folder inside those jars whose files are copied out (the HDFS web apps, which
+        Maven Central carries only inside hadoop-hdfs's tests jar).
+      - Folders are filled in the order given.
     type: dict
     required: true
   source:
@@ -76,6 +80,7 @@ import shutil
 import subprocess
 import tarfile
 import tempfile
+import zipfile
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -136,6 +141,37 @@ def copy_jars(maven: str, workdir: str, folder: str, spec: dict[str, Any], bom: 
     if result.returncode != 0:
         tail = "\n".join((result.stdout + result.stderr).splitlines()[-25:])
         raise RuntimeError(f"mvn could not resolve folder {folder!r}:\n{tail}")
+
+
+def drop_packed(folder: str, packed: set[str]) -> None:
+    """Remove from `folder` the jars an earlier folder already holds (same file name, so same
+    artifact and version): one copy on the classpath, as in Hadoop's layout."""
+    for name in os.listdir(folder):
+        if name in packed:
+            os.remove(os.path.join(folder, name))
+
+
+def unpack_jars(jars_dir: str, prefix: str, out: str) -> int:
+    """Copy the files below `prefix` of every jar in `jars_dir` into `out`, refusing anything that
+    would land outside it."""
+    prefix = prefix.strip("/") + "/"
+    copied = 0
+    for name in sorted(os.listdir(jars_dir)):
+        with zipfile.ZipFile(os.path.join(jars_dir, name)) as jar:
+            for member in jar.infolist():
+                if not member.filename.startswith(prefix) or member.is_dir():
+                    continue
+                relative = os.path.normpath(member.filename[len(prefix) :])
+                if relative.startswith("..") or os.path.isabs(relative):
+                    raise ValueError(f"{name}: member {member.filename!r} would land outside the folder")
+                target = os.path.join(out, relative)
+                os.makedirs(os.path.dirname(target), exist_ok=True)
+                with jar.open(member) as source, open(target, "wb") as handle:
+                    shutil.copyfileobj(source, handle, 1 << 20)
+                copied += 1
+    if copied == 0:
+        raise ValueError(f"no jar of the folder has files below {prefix!r}")
+    return copied
 
 
 def extract_folder(source: str, prefix: str, out: str) -> int:
@@ -208,14 +244,22 @@ def is_built(archive: str) -> str | None:
 def build(params: dict[str, Any], archive: str) -> tuple[str, int]:
     with tempfile.TemporaryDirectory(prefix="stacklab-mirror-") as workdir:
         tree = os.path.join(workdir, "tree")
+        packed: set[str] = set()
         for folder, spec in params["folders"].items():
             out = os.path.join(tree, folder)
             if "extract" in spec:
                 if not params.get("source"):
                     raise ValueError(f"folder {folder!r} extracts from a source archive, but no source was given")
                 extract_folder(params["source"], str(spec["extract"]), out)
+            elif "unpack" in spec:
+                resolved = os.path.join(workdir, "unpack", folder)
+                copy_jars(params["maven"], workdir, folder, {**spec, "transitive": False}, params.get("bom"), resolved)
+                unpack_jars(resolved, str(spec["unpack"]), out)
             else:
                 copy_jars(params["maven"], workdir, folder, spec, params.get("bom"), out)
+                if spec.get("unique"):
+                    drop_packed(out, packed)
+            packed.update(name for name in os.listdir(out) if name.endswith(".jar"))
         for relative, content in (params["files"] or {}).items():
             target = os.path.join(tree, relative)
             os.makedirs(os.path.dirname(target), exist_ok=True)
