@@ -139,18 +139,18 @@ def test_yarn_web_servers_are_read_only(client: testinfra.host.Host) -> None:
 
 def test_put_and_get_keep_the_content(client: testinfra.host.Host) -> None:
     run_ok(client, "head -c 40000000 /dev/urandom > /tmp/put.bin")  # 3 blocks of 16 MB
-    run_ok(client, "hdfs dfs -mkdir -p /molecule && hdfs dfs -put -f /tmp/put.bin /molecule/put.bin")
-    run_ok(client, "rm -f /tmp/got.bin && hdfs dfs -get /molecule/put.bin /tmp/got.bin")
+    run_ok(client, "hdfs dfs -mkdir -p molecule && hdfs dfs -put -f /tmp/put.bin molecule/put.bin")
+    run_ok(client, "rm -f /tmp/got.bin && hdfs dfs -get molecule/put.bin /tmp/got.bin")
     sums = run_ok(client, "sha256sum /tmp/put.bin /tmp/got.bin").split()
     assert sums[0] == sums[2]
 
 
 def test_wordcount_matches_a_local_count(client: testinfra.host.Host) -> None:
     expected = write_text(client, "/tmp/words.txt", words=30000, seed=7)
-    run_ok(client, "hdfs dfs -rm -r -f /molecule/words /molecule/counts")
-    run_ok(client, "hdfs dfs -mkdir -p /molecule/words && hdfs dfs -put /tmp/words.txt /molecule/words/")
-    run_ok(client, f"hadoop jar {EXAMPLES} wordcount /molecule/words /molecule/counts")
-    output = run_ok(client, "hdfs dfs -cat '/molecule/counts/part-r-*'")
+    run_ok(client, "hdfs dfs -rm -r -f molecule/words molecule/counts")
+    run_ok(client, "hdfs dfs -mkdir -p molecule/words && hdfs dfs -put /tmp/words.txt molecule/words/")
+    run_ok(client, f"hadoop jar {EXAMPLES} wordcount molecule/words molecule/counts")
+    output = run_ok(client, "hdfs dfs -cat 'molecule/counts/part-r-*'")
     counted = {word: int(count) for word, count in (line.split("\t") for line in output.splitlines() if line)}
     assert counted == dict(expected)
 
@@ -165,7 +165,7 @@ def test_standby_namenode_takes_over_and_the_file_survives(
     other = next(name for name in NAMENODES if name != before)
     wait_until(lambda: namenode_states(client).get(other) == "active", FAILOVER_DEADLINE_S, 1, f"{other} active")
     print(f"NameNode failover {before} -> {other}: {time.monotonic() - started:.1f} s")
-    run_ok(client, "rm -f /tmp/got.bin && hdfs dfs -get /molecule/put.bin /tmp/got.bin")
+    run_ok(client, "rm -f /tmp/got.bin && hdfs dfs -get molecule/put.bin /tmp/got.bin")
     sums = run_ok(client, "sha256sum /tmp/put.bin /tmp/got.bin").split()
     assert sums[0] == sums[2]
     # systemd restarts the killed NameNode; it rejoins as the standby.
@@ -176,11 +176,11 @@ def test_a_job_completes_when_the_active_resourcemanager_dies(
     client: testinfra.host.Host, hosts: dict[str, testinfra.host.Host]
 ) -> None:
     expected = write_text(client, "/tmp/words2.txt", words=60000, seed=11)
-    run_ok(client, "hdfs dfs -rm -r -f /molecule/words2 /molecule/counts2")
-    run_ok(client, "hdfs dfs -mkdir -p /molecule/words2 && hdfs dfs -put /tmp/words2.txt /molecule/words2/")
+    run_ok(client, "hdfs dfs -rm -r -f molecule/words2 molecule/counts2")
+    run_ok(client, "hdfs dfs -mkdir -p molecule/words2 && hdfs dfs -put /tmp/words2.txt molecule/words2/")
     run_ok(
         client,
-        f"nohup bash -c 'hadoop jar {EXAMPLES} wordcount /molecule/words2 /molecule/counts2; echo $? > /tmp/job.rc'"
+        f"nohup bash -c 'hadoop jar {EXAMPLES} wordcount molecule/words2 molecule/counts2; echo $? > /tmp/job.rc'"
         " > /tmp/job.log 2>&1 & rm -f /tmp/job.rc",
     )
     before = active_resourcemanager(client)
@@ -201,6 +201,6 @@ def test_a_job_completes_when_the_active_resourcemanager_dies(
     wait_until(lambda: rm_state(client, other) == "ACTIVE", FAILOVER_DEADLINE_S, 1, f"{other} ACTIVE")
     wait_until(lambda: client.file("/tmp/job.rc").exists, JOB_DEADLINE_S, 3, "the WordCount job's end")
     assert client.file("/tmp/job.rc").content_string.strip() == "0", client.run("tail -c 3000 /tmp/job.log").stdout
-    output = run_ok(client, "hdfs dfs -cat '/molecule/counts2/part-r-*'")
+    output = run_ok(client, "hdfs dfs -cat 'molecule/counts2/part-r-*'")
     counted = {word: int(count) for word, count in (line.split("\t") for line in output.splitlines() if line)}
     assert counted == dict(expected)
