@@ -2,10 +2,11 @@ from __future__ import annotations
 
 import hashlib
 import re
+import zipfile
 from pathlib import Path
 
 import pytest
-from mirror_artifact import dependency_xml, is_built, pack, pom_xml
+from mirror_artifact import dependency_xml, drop_packed, is_built, member_target, pack, pom_xml, unpack_jars
 
 
 def test_pom_declares_folders_artifacts_and_imports_the_bom() -> None:
@@ -47,3 +48,30 @@ def test_an_archive_counts_as_built_only_when_its_checksum_matches(tmp_path: Pat
     assert is_built(str(archive)) == digest
     archive.write_bytes(b"truncated")
     assert is_built(str(archive)) is None
+
+
+def test_unique_folders_drop_jars_an_earlier_folder_holds(tmp_path: Path) -> None:
+    for name in ["a-1.jar", "b-2.jar", "notes.txt"]:
+        (tmp_path / name).write_text(name)
+    drop_packed(str(tmp_path), {"a-1.jar", "c-3.jar"})
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["b-2.jar", "notes.txt"]
+
+
+def test_unpack_copies_one_folder_out_of_jars(tmp_path: Path) -> None:
+    jars = tmp_path / "jars"
+    jars.mkdir()
+    with zipfile.ZipFile(jars / "hdfs-tests.jar", "w") as jar:
+        jar.writestr("webapps/hdfs/index.html", "nn")
+        jar.writestr("webapps/journal/WEB-INF/web.xml", "jn")
+        jar.writestr("org/Test.class", "x")
+    out = tmp_path / "out"
+    assert unpack_jars(str(jars), "webapps", str(out)) == 2
+    assert (out / "hdfs/index.html").read_text() == "nn" and (out / "journal/WEB-INF/web.xml").read_text() == "jn"
+    assert not (out / "org").exists()
+    with pytest.raises(ValueError, match="no jar of the folder has files below 'static/'"):
+        unpack_jars(str(jars), "static", str(out))
+
+
+def test_members_outside_the_folder_are_refused(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="would land outside the folder"):
+        member_target(str(tmp_path), "webapps/../../etc/passwd", "webapps/", "evil.jar")

@@ -151,6 +151,17 @@ def drop_packed(folder: str, packed: set[str]) -> None:
             os.remove(os.path.join(folder, name))
 
 
+def member_target(out: str, member: str, prefix: str, archive: str) -> str:
+    """Where an archive member below `prefix` lands in `out` (its folder created); refuses a member
+    that would land outside `out`."""
+    relative = os.path.normpath(member[len(prefix) :])
+    if relative.startswith("..") or os.path.isabs(relative):
+        raise ValueError(f"{archive}: member {member!r} would land outside the folder")
+    target = os.path.join(out, relative)
+    os.makedirs(os.path.dirname(target), exist_ok=True)
+    return target
+
+
 def unpack_jars(jars_dir: str, prefix: str, out: str) -> int:
     """Copy the files below `prefix` of every jar in `jars_dir` into `out`, refusing anything that
     would land outside it."""
@@ -161,11 +172,7 @@ def unpack_jars(jars_dir: str, prefix: str, out: str) -> int:
             for member in jar.infolist():
                 if not member.filename.startswith(prefix) or member.is_dir():
                     continue
-                relative = os.path.normpath(member.filename[len(prefix) :])
-                if relative.startswith("..") or os.path.isabs(relative):
-                    raise ValueError(f"{name}: member {member.filename!r} would land outside the folder")
-                target = os.path.join(out, relative)
-                os.makedirs(os.path.dirname(target), exist_ok=True)
+                target = member_target(out, member.filename, prefix, name)
                 with jar.open(member) as source, open(target, "wb") as handle:
                     shutil.copyfileobj(source, handle, 1 << 20)
                 copied += 1
@@ -183,11 +190,7 @@ def extract_folder(source: str, prefix: str, out: str) -> int:
         for member in tar:
             if not member.name.startswith(prefix) or not member.isfile():
                 continue
-            relative = os.path.normpath(member.name[len(prefix) :])
-            if relative.startswith("..") or os.path.isabs(relative):
-                raise ValueError(f"{source}: member {member.name!r} would land outside the folder")
-            target = os.path.join(out, relative)
-            os.makedirs(os.path.dirname(target), exist_ok=True)
+            target = member_target(out, member.name, prefix, source)
             extracted = tar.extractfile(member)
             assert extracted is not None  # a regular file always has content
             with extracted, open(target, "wb") as handle:
