@@ -95,22 +95,29 @@ def test_provision_refuses_an_address_outside_the_sandbox_subnet(tmp_path: Path)
     assert exists.returncode != 0, "the network was created although the inventory was refused"
 
 
+def unreachable(names: list[str]) -> dict[str, Any]:
+    """An inventory group of hosts that point at a closed loopback port."""
+    return {"hosts": {name: {"ansible_host": "127.0.0.1", "ansible_port": 9} for name in names}}
+
+
+def write_inventory(path: Path, groups: dict[str, Any], variables: dict[str, Any]) -> Path:
+    path.write_text(yaml.safe_dump({"all": {"vars": variables, "children": groups}}))
+    return path
+
+
 def spark_inventory(tmp_path: Path, masters: int = 2, zookeeper: bool = True, **variables: Any) -> Path:
     """s1..s3 (unreachable): masters first, workers s2 and s3, history server and client on s1."""
-    host = {"ansible_host": "127.0.0.1", "ansible_port": 9}
     names = ["s1", "s2", "s3"]
     groups: dict[str, Any] = {
-        "spark_master": {"hosts": {name: host for name in names[:masters]}},
-        "spark_worker": {"hosts": {name: host for name in names[1:]}},
-        "spark_history": {"hosts": {"s1": host}},
-        "bench_client": {"hosts": {"s1": host}},
+        "spark_master": unreachable(names[:masters]),
+        "spark_worker": unreachable(names[1:]),
+        "spark_history": unreachable(["s1"]),
+        "bench_client": unreachable(["s1"]),
     }
     if zookeeper:
-        groups["zookeeper"] = {"hosts": {"s1": host}}
+        groups["zookeeper"] = unreachable(["s1"])
     sized = {"spark_worker_cores": 2, "spark_worker_memory_mb": 1024, "spark_executor_memory_mb": 512, **variables}
-    path = tmp_path / "spark.yml"
-    path.write_text(yaml.safe_dump({"all": {"vars": sized, "children": groups}}))
-    return path
+    return write_inventory(tmp_path / "spark.yml", groups, sized)
 
 
 def test_a_valid_spark_inventory_passes_validation(tmp_path: Path) -> None:
@@ -149,7 +156,7 @@ def test_one_master_needs_no_zookeeper(tmp_path: Path) -> None:
 def test_a_history_server_away_from_local_event_logs_is_refused(tmp_path: Path) -> None:
     path = spark_inventory(tmp_path)
     document = yaml.safe_load(path.read_text())
-    document["all"]["children"]["spark_history"] = {"hosts": {"s3": {"ansible_host": "127.0.0.1", "ansible_port": 9}}}
+    document["all"]["children"]["spark_history"] = unreachable(["s3"])
     path.write_text(yaml.safe_dump(document))
     assert_refused(run_playbook("site.yml", path), "is on local disk, where drivers on bench_client (s1) write it")
 
@@ -171,23 +178,21 @@ def test_an_inventory_without_spark_gets_no_spark_client(tmp_path: Path) -> None
 
 
 def hadoop_inventory(tmp_path: Path, namenodes: int = 2, journalnodes: int = 3, **variables: Any) -> Path:
-    """h1..h3 (unreachable): ZooKeeper and JournalNodes on the first `journalnodes`, NameNodes and
-    ResourceManagers on the first `namenodes`, DataNodes and NodeManagers on h2 and h3."""
-    host = {"ansible_host": "127.0.0.1", "ansible_port": 9}
+    """h1..h4 (unreachable): ZooKeeper on h1-h3, JournalNodes on the first `journalnodes`, NameNodes
+    on the first `namenodes`, ResourceManagers on h1 and h2, DataNodes and NodeManagers on h2 and
+    h3, the client on h3."""
     names = ["h1", "h2", "h3", "h4"]
     groups: dict[str, Any] = {
-        "zookeeper": {"hosts": {name: host for name in names[:3]}},
-        "hdfs_journalnode": {"hosts": {name: host for name in names[:journalnodes]}},
-        "hdfs_namenode": {"hosts": {name: host for name in names[:namenodes]}},
-        "yarn_resourcemanager": {"hosts": {name: host for name in names[:2]}},
-        "hdfs_datanode": {"hosts": {name: host for name in names[1:3]}},
-        "yarn_nodemanager": {"hosts": {name: host for name in names[1:3]}},
-        "bench_client": {"hosts": {"h3": host}},
+        "zookeeper": unreachable(names[:3]),
+        "hdfs_journalnode": unreachable(names[:journalnodes]),
+        "hdfs_namenode": unreachable(names[:namenodes]),
+        "yarn_resourcemanager": unreachable(names[:2]),
+        "hdfs_datanode": unreachable(names[1:3]),
+        "yarn_nodemanager": unreachable(names[1:3]),
+        "bench_client": unreachable(["h3"]),
     }
     sized = {"hadoop_nodemanager_memory_mb": 1536, "hadoop_mapreduce_map_memory_mb": 384, **variables}
-    path = tmp_path / "hadoop.yml"
-    path.write_text(yaml.safe_dump({"all": {"vars": sized, "children": groups}}))
-    return path
+    return write_inventory(tmp_path / "hadoop.yml", groups, sized)
 
 
 def test_a_valid_hadoop_inventory_passes_validation(tmp_path: Path) -> None:
