@@ -110,17 +110,26 @@ def test_one_namenode_is_active_and_one_resourcemanager(client: testinfra.host.H
     assert sorted(str(rm_state(client, rm)) for rm in RESOURCEMANAGERS) == ["ACTIVE", "STANDBY"]
 
 
+# Ports each host's daemons always listen on, whether active or standby (a standby
+# ResourceManager opens only its admin and web ports).
+LISTENING = {
+    "hd1": {8019, 8020, 9870, 8480, 8485, 8033, 8088},
+    "hd2": {8019, 8020, 9870, 8480, 8485, 8033, 8088, 9864, 9866, 9867, 8040, 8041, 8042},
+    "hd3": {8480, 8485, 9864, 9866, 9867, 8040, 8041, 8042, 10020, 10033, 19888},
+}
+HADOOP_PORTS = set().union(*LISTENING.values()) | {8030, 8031, 8032}
+
+
 def test_daemons_listen_only_on_the_cluster_address(hosts: dict[str, testinfra.host.Host]) -> None:
-    hadoop_ports = {8019, 8020, 8030, 8031, 8032, 8033, 8040, 8041, 8042, 8088, 8480, 8485, 9864, 9866, 9867, 9870}
-    hadoop_ports |= {10020, 10033, 19888}
     for name, host in hosts.items():
         address = host.run(f"getent hosts {name}").stdout.split()[0]
-        listeners = host.run("ss -Hltn").stdout.split("\n")
-        for line in filter(None, listeners):
-            local = line.split()[3]
-            ip, port = local.rsplit(":", 1)
-            if int(port) in hadoop_ports:
+        seen = set()
+        for line in filter(None, host.run("ss -Hltn").stdout.split("\n")):
+            ip, port = line.split()[3].rsplit(":", 1)
+            if int(port) in HADOOP_PORTS:
                 assert ip == address, f"{name}: port {port} listens on {ip}, not on the cluster address {address}"
+                seen.add(int(port))
+        assert LISTENING[name] <= seen, f"{name}: nothing listens on {sorted(LISTENING[name] - seen)}"
 
 
 def test_yarn_web_servers_are_read_only(client: testinfra.host.Host) -> None:
