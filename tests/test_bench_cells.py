@@ -12,7 +12,7 @@ from typing import Any
 
 import bench_tenants
 import pytest
-from samples_jsonl import finished_cells
+from samples_jsonl import StaleAttempt, append_samples, claim_attempt, finished_cells
 from stacklab.cells import CellFailed, cell_samples, tenant_commands
 from stacklab.spec import plan
 from stacklab_progress import Progress, duration
@@ -207,6 +207,31 @@ def test_a_cut_or_garbled_results_file_is_an_error_naming_the_line(tmp_path: Pat
     with pytest.raises(ValueError, match="line 2 is not a sample"):
         finished_cells(str(path))
     assert path.read_text() == whole + "\nnot json\n"
+
+
+def _cell_time(cell: str) -> dict[str, object]:
+    return {"metric": "cell_time", "value": 1, "unit": "s", "timestamp": 1, "labels": {"cell": cell}}
+
+
+def test_a_superseded_attempt_records_nothing(tmp_path: Path) -> None:
+    # A killed bench run's worker finishing its cell after the next attempt planned must not record
+    # it: the new attempt already counts that cell as pending and runs it again.
+    path = str(tmp_path / "samples.jsonl")
+    assert claim_attempt(path, "20261122T010000.000000") == set()
+    append_samples(path, [_cell_time("a")], attempt="20261122T010000.000000")
+    assert claim_attempt(path, "20261122T020000.000000") == {"a"}
+    with pytest.raises(StaleAttempt, match="superseded by attempt 20261122T020000.000000"):
+        append_samples(path, [_cell_time("b")], attempt="20261122T010000.000000")
+    append_samples(path, [_cell_time("b")], attempt="20261122T020000.000000")
+    assert finished_cells(path) == {"a", "b"}
+
+
+def test_a_results_file_needing_repair_leaves_the_attempt_unclaimed(tmp_path: Path) -> None:
+    path = tmp_path / "samples.jsonl"
+    path.write_text(json.dumps(_cell_time("a"))[:20])
+    with pytest.raises(ValueError, match="cut short"):
+        claim_attempt(str(path), "20261122T020000.000000")
+    assert not (tmp_path / "attempt").exists()
 
 
 def test_progress_counts_cells_and_estimates_the_rest() -> None:

@@ -3,7 +3,8 @@
 One task per cell keeps the orchestration cost of a cell to one module call (bench/cell_overhead.py
 measures it). The cell's samples, each tenant's app_time and the cell_time go into
 results/<run-id>/samples.jsonl in one atomic append; a failed cell appends nothing (a resumed run
-runs it again) and its output is kept under raw/.
+runs it again) and its output is kept under raw/. A cell of an attempt that a newer attempt has
+superseded (see bench_plan) appends nothing either.
 """
 
 from __future__ import annotations
@@ -78,7 +79,10 @@ class ActionModule(ActionBase):  # type: ignore[misc]  # Ansible is untyped
             raise AnsibleActionFail(
                 f"cell {cell['index']} {cell['point']} trial {cell['trial']}: {error} (output in {folder})"
             ) from error
-        _samples_jsonl().append_samples(str(results_dir / "samples.jsonl"), samples)
+        try:
+            _samples_jsonl().append_samples(str(results_dir / "samples.jsonl"), samples, attempt=str(args["attempt"]))
+        except _samples_jsonl().StaleAttempt as error:
+            raise AnsibleActionFail(f"cell {cell['index']}: {error}") from error
         finished = time.time()
         if wait and not args.get("last"):
             time.sleep(wait)  # the spec's inter-trial wait, after the cell is safely recorded

@@ -26,11 +26,48 @@ def check_sample(sample: Any) -> str | None:
     return None
 
 
-def append_samples(path: str, samples: list[dict[str, Any]]) -> int:
+class StaleAttempt(Exception):
+    """A newer attempt at the run has started: this (interrupted) attempt's samples are not wanted."""
+
+
+def _attempt_file(path: str) -> str:
+    return os.path.join(os.path.dirname(path) or ".", "attempt")
+
+
+def claim_attempt(path: str, attempt: str) -> set[str]:
+    """Make `attempt` the run's current attempt and return the cells already recorded in `path`.
+
+    Both happen under the samples file's lock, so a cell that an older, interrupted attempt is still
+    finishing (Ansible's workers run in their own sessions and outlive a killed ansible-playbook)
+    is either recorded before this attempt plans, and not run again, or refused by append_samples.
+    """
+    os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        done = finished_cells(path)  # first: a results file that needs mending changes nothing
+        with open(_attempt_file(path) + ".new", "w", encoding="utf-8") as handle:
+            handle.write(attempt + "\n")
+        os.replace(_attempt_file(path) + ".new", _attempt_file(path))
+        return done
+    finally:
+        os.close(fd)
+
+
+def _current_attempt(path: str) -> str:
+    try:
+        with open(_attempt_file(path), encoding="utf-8") as handle:
+            return handle.read().strip()
+    except FileNotFoundError:
+        return ""
+
+
+def append_samples(path: str, samples: list[dict[str, Any]], attempt: str = "") -> int:
     """Append samples as JSON lines in a single write under an exclusive lock, then fsync.
 
     One write of whole lines means a reader, or a run killed part-way, never sees half a sample
-    from this call; the lock keeps concurrent writers' lines apart. Returns the bytes written.
+    from this call; the lock keeps concurrent writers' lines apart. With `attempt`, raises
+    StaleAttempt (writing nothing) when a newer attempt has claimed the run. Returns the bytes written.
     """
     payload = "".join(json.dumps(sample, sort_keys=True, separators=(",", ":")) + "\n" for sample in samples)
     data = payload.encode("utf-8")
@@ -38,6 +75,9 @@ def append_samples(path: str, samples: list[dict[str, Any]]) -> int:
     fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
+        current = _current_attempt(path)
+        if attempt and current > attempt:
+            raise StaleAttempt(f"attempt {attempt} was superseded by attempt {current}; its samples were not recorded")
         written = 0
         while written < len(data):
             written += os.write(fd, data[written:])

@@ -10,6 +10,9 @@ description:
   - Validates the spec (schema and cross-field rules, stacklab.spec) and refuses workloads this
     stacklab cannot run yet, before anything changes on a host or in a cloud.
   - Reads results/<run-id>/samples.jsonl if it exists; a cell whose cell_time sample is there is done.
+  - Names this attempt at the run (sortable by time) and records it in the results folder as the
+    current one, under the samples file's lock: samples of an older, interrupted attempt that
+    arrive later are refused, so no cell is recorded twice.
     A results file with a cut or malformed line is an error naming the line; nothing is written then.
   - Creates the results folder and keeps the spec as run (spec.yml); an earlier, different spec.yml
     of the same run id is kept beside it.
@@ -36,6 +39,7 @@ spec: {description: The spec with defaults filled in., type: dict, returned: suc
 total: {description: Cells in the whole matrix., type: int, returned: success}
 done: {description: Cells already recorded., type: int, returned: success}
 pending: {description: "Cells to run now, in order, each with its runner (command or tasks).", type: list, returned: success}
+attempt: {description: "This attempt at the run (UTC time, sortable), e.g. 20261122T020243.123456.", type: str, returned: success}
 """
 
 import os
@@ -45,7 +49,7 @@ import time
 from pathlib import Path
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible.module_utils.samples_jsonl import finished_cells
+from ansible.module_utils.samples_jsonl import claim_attempt, finished_cells
 
 RUN_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
@@ -95,8 +99,15 @@ def main() -> None:
             module.fail_json(
                 msg=f"run {run_id} holds experiment {name!r}, not {plan.spec['name']!r}: choose another run id"
             )
+    changed = not results_dir.exists() or not earlier.exists() or earlier.read_bytes() != experiment.read_bytes()
+    attempt = time.strftime("%Y%m%dT%H%M%S", time.gmtime(now := time.time())) + f".{int(now % 1 * 1e6):06d}"
+    samples_file = str(results_dir / "samples.jsonl")
     try:
-        done = finished_cells(str(results_dir / "samples.jsonl"))
+        if module.check_mode:
+            done = finished_cells(samples_file)
+        else:
+            results_dir.mkdir(parents=True, exist_ok=True)
+            done = claim_attempt(samples_file, attempt)
     except ValueError as error:
         module.fail_json(msg=f"{error}; nothing was changed")
     # A cell runs one way: tenants that run as task files (zookeeper-failover) run alone (validated).
@@ -105,7 +116,6 @@ def main() -> None:
         for cell in plan.cells
         if cell["key"] not in done
     ]
-    changed = not results_dir.exists() or not earlier.exists() or earlier.read_bytes() != experiment.read_bytes()
     if changed and not module.check_mode:
         for folder in (results_dir, results_dir / "raw", results_dir / "report"):
             folder.mkdir(parents=True, exist_ok=True)
@@ -118,6 +128,7 @@ def main() -> None:
         total=len(plan.cells),
         done=len(plan.cells) - len(pending),
         pending=pending,
+        attempt=attempt,
     )
 
 

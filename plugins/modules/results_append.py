@@ -19,6 +19,7 @@ options:
   from_files: {description: JSON-lines files of samples to append too., type: list, elements: path, default: []}
   ledger: {description: "With from_files: the file listing files already appended (required with from_files).", type: path}
   progress: {description: Returned as stacklab_cell for the progress callback (a cell's index and timing)., type: dict}
+  attempt: {description: "The bench attempt these samples belong to: nothing is appended, and the task fails, when bench_plan has recorded a newer one.", type: str, default: ""}
 """
 
 EXAMPLES = r"""
@@ -38,7 +39,7 @@ stacklab_cell: {description: The progress argument, when given., type: dict, ret
 import os
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible.module_utils.samples_jsonl import append_samples, check_sample, read_file_samples
+from ansible.module_utils.samples_jsonl import StaleAttempt, append_samples, check_sample, read_file_samples
 
 
 def main() -> None:
@@ -49,6 +50,7 @@ def main() -> None:
             "from_files": {"type": "list", "elements": "path", "default": []},
             "ledger": {"type": "path"},
             "progress": {"type": "dict"},
+            "attempt": {"type": "str", "default": ""},
         },
         supports_check_mode=True,
     )
@@ -81,7 +83,10 @@ def main() -> None:
     if module.check_mode or (not samples and not appended):
         module.exit_json(changed=bool(samples), written=0, cut_lines=cut_lines, **extra)
     if samples:
-        append_samples(params["path"], samples)
+        try:
+            append_samples(params["path"], samples, attempt=params["attempt"])
+        except StaleAttempt as error:
+            module.fail_json(msg=str(error))
     if appended:
         with open(params["ledger"], "a", encoding="utf-8") as handle:
             handle.write("".join(path + "\n" for path in appended))
