@@ -15,6 +15,7 @@ import pytest
 from samples_jsonl import StaleAttempt, append_samples, claim_attempt, finished_cells
 from stacklab.cells import CellFailed, cell_samples, tenant_commands
 from stacklab.spec import plan
+from stacklab.workloads import batch_inputs
 from stacklab_progress import Progress, duration
 
 SPEC: dict[str, Any] = {
@@ -83,6 +84,59 @@ def test_a_finished_cell_gives_labelled_samples_app_times_and_one_cell_time() ->
         "beta": 15.5,
     }
     assert [s["value"] for s in samples if s["metric"] == "cell_time"] == [25.5]
+
+
+BATCH_SPEC: dict[str, Any] = {
+    "name": "batch",
+    "stack": {"frameworks": ["hadoop", "spark"], "spark": {"mode": "yarn"}},
+    "tenants": [
+        {"name": "hadoop", "framework": "hadoop", "workload": "wordcount"},
+        {"name": "spark", "framework": "spark", "workload": "wordcount", "start_offset": 10},
+    ],
+    "matrix": {"workload": ["wordcount", "naive-bayes"], "input_mb": [64]},
+    "trials": 1,
+}
+BATCH_COMMANDS = {
+    "stacklab-mapreduce": "/usr/local/bin/stacklab-mapreduce",
+    "stacklab-spark": "/usr/local/bin/stacklab-spark",
+}
+
+
+def test_batch_tenants_get_their_frameworks_command_with_size_and_seed() -> None:
+    cell = next(c for c in plan(BATCH_SPEC).cells if c["point"]["workload"] == "naive-bayes")
+    hadoop, spark = tenant_commands(cell, BATCH_COMMANDS, inter_trial_wait=3)
+    assert hadoop["argv"][:4] == ["/usr/local/bin/stacklab-mapreduce", "naive-bayes", "--input-mb", "64"]
+    assert spark["argv"][:4] == ["/usr/local/bin/stacklab-spark", "naive-bayes", "--input-mb", "64"]
+    assert (hadoop["start_offset"], spark["start_offset"]) == (0, 10)
+
+
+def test_a_batch_tenant_whose_command_is_not_installed_fails_the_cell() -> None:
+    with pytest.raises(CellFailed, match="no stacklab-spark command"):
+        tenant_commands(plan(BATCH_SPEC).cells[0], {"stacklab-mapreduce": "/bin/true"}, inter_trial_wait=0)
+
+
+def test_a_batch_run_is_one_measured_job_not_a_warm_up() -> None:
+    cell = plan(BATCH_SPEC).cells[0]
+    output = json.dumps(
+        {"metric": "job_time", "value": 7.5, "unit": "s", "timestamp": 5.0, "labels": {"test": "wordcount"}}
+    )
+    result = {"rc": 0, "stdout": output + "\nresults: {}\n", "started": 1.0, "ended": 9.0}
+    samples = cell_samples(cell, {"hadoop": result, "spark": result})
+    jobs = [s for s in samples if s["metric"] == "job_time"]
+    assert [(s["labels"]["tenant"], s["labels"]["warmup"]) for s in jobs] == [("hadoop", False), ("spark", False)]
+
+
+def test_each_batch_input_is_generated_once_preferably_by_mapreduce() -> None:
+    inputs = batch_inputs(plan(BATCH_SPEC).cells)
+    assert inputs == [
+        {"command": "stacklab-mapreduce", "labelled": False, "input_mb": 64, "random_seed": 1},
+        {"command": "stacklab-mapreduce", "labelled": True, "input_mb": 64, "random_seed": 1},
+    ]
+    spark_only = {**BATCH_SPEC, "tenants": BATCH_SPEC["tenants"][1:], "matrix": {"input_mb": [32, 64]}}
+    assert [(i["command"], i["input_mb"]) for i in batch_inputs(plan(spark_only).cells)] == [
+        ("stacklab-spark", 32),
+        ("stacklab-spark", 64),
+    ]
 
 
 @pytest.mark.parametrize(
@@ -220,7 +274,7 @@ def test_a_superseded_attempt_records_nothing(tmp_path: Path) -> None:
     assert claim_attempt(path, "20261122T010000.000000") == set()
     append_samples(path, [_cell_time("a")], attempt="20261122T010000.000000")
     assert claim_attempt(path, "20261122T020000.000000") == {"a"}
-    with pytest.raises(StaleAttempt, match="superseded by attempt 20261122T020000.000000"):
+    with pytest.raises(StaleAttempt, match=r"superseded by attempt 20261122T020000\.000000"):
         append_samples(path, [_cell_time("b")], attempt="20261122T010000.000000")
     append_samples(path, [_cell_time("b")], attempt="20261122T020000.000000")
     assert finished_cells(path) == {"a", "b"}

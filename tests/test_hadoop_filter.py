@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from hadoop import dir_overlaps, queue_problems
+import pytest
+from hadoop import dir_overlaps, hdfs_permissions, queue_problems
 
 
 def test_separate_folders_do_not_overlap() -> None:
@@ -36,3 +37,22 @@ def test_bad_queues_are_named() -> None:
         "hadoop_yarn_queues needs a queue named default (applications naming no queue go there)"
     ]
     assert queue_problems([]) == ["hadoop_yarn_queues must be a non-empty list of {name, weight}"]
+
+
+@pytest.mark.parametrize(
+    ("mode", "listed"),
+    [
+        ("1777", "drwxrwxrwt"),
+        ("0755", "drwxr-xr-x"),
+        ("0770", "drwxrwx---"),
+        ("755", "drwxr-xr-x"),
+        ("1770", "drwxrwx--T"),
+    ],
+)
+def test_hdfs_permissions_are_written_as_hdfs_lists_them(mode: str, listed: str) -> None:
+    assert hdfs_permissions(mode) == listed
+
+
+def test_a_mode_that_is_not_octal_is_an_error() -> None:
+    with pytest.raises(ValueError, match="octal"):
+        hdfs_permissions("0855")

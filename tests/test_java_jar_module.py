@@ -14,7 +14,7 @@ def tree(tmp_path: Path) -> tuple[str, list[str], str]:
     jars = tmp_path / "jars"
     jars.mkdir()
     (jars / "lib-1.0.jar").write_text("")
-    return str(tmp_path / "src"), sources_below(str(tmp_path / "src")), str(jars)
+    return [str(tmp_path / "src")], sources_below([str(tmp_path / "src")]), str(jars)
 
 
 def test_the_digest_follows_sources_and_classpath_jar_names(tmp_path: Path) -> None:

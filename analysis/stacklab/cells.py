@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from .sparkperf import samples_from_jar_output
-from .workloads import WORKLOADS, spark_perf_arguments
+from .workloads import WORKLOADS, batch_arguments, spark_perf_arguments
 
 # How a driver names its application at the resource manager, so that allocation timelines can
 # tell the tenants apart (the spark-perf jar reads it; see roles/spark_perf).
@@ -23,13 +23,20 @@ class CellFailed(RuntimeError):
 def tenant_commands(cell: dict[str, Any], commands: dict[str, str], inter_trial_wait: float) -> list[dict[str, Any]]:
     """bench_tenants' input for the cell: every tenant's argv, environment and start offset.
 
-    `commands` maps a command-line workload kind to the installed command (spark-perf -> its path)."""
+    `commands` maps a workload's command name (spark-perf, stacklab-spark, stacklab-mapreduce) to
+    the installed command's path."""
     runs = []
     for tenant in cell["tenants"]:
         workload = WORKLOADS[(tenant["framework"], tenant["workload"])]
         if workload.runner != "command" or workload.missing:
             raise CellFailed(f"tenant {tenant['name']}: {tenant['workload']} is not a command this stacklab runs")
-        argv = [commands["spark-perf"], *spark_perf_arguments(tenant["workload"], tenant["options"], inter_trial_wait)]
+        if workload.command not in commands:
+            raise CellFailed(f"tenant {tenant['name']}: no {workload.command} command is installed on bench_client")
+        if workload.command == "spark-perf":
+            arguments = spark_perf_arguments(tenant["workload"], tenant["options"], inter_trial_wait)
+        else:
+            arguments = batch_arguments(tenant["workload"], tenant["options"])
+        argv = [commands[workload.command], *arguments]
         runs.append(
             {
                 "name": tenant["name"],
@@ -69,7 +76,10 @@ def cell_samples(cell: dict[str, Any], results: dict[str, dict[str, Any]]) -> li
             "framework": tenant["framework"],
             "test": tenant["workload"],
         }
-        app_warmups = int(tenant["options"].get("app_warmups", 1))
+        # spark-perf runs warm-up trials inside the application (app_warmups, 1 unless set); the
+        # batch workloads run one measured job per application.
+        spark_perf = WORKLOADS[(tenant["framework"], tenant["workload"])].command == "spark-perf"
+        app_warmups = int(tenant["options"].get("app_warmups", 1 if spark_perf else 0))
         try:
             own = samples_from_jar_output(result["stdout"], {})
         except ValueError as error:

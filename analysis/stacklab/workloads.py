@@ -43,6 +43,9 @@ class Workload:
     # task file of a bench role (`tasks`) that drives services itself.
     runner: str
     missing: str | None = None  # why this stacklab cannot run it yet (None: it can)
+    # Which installed command runs it (bench.yml maps these names to paths on bench_client):
+    # spark-perf (roles/spark_perf), stacklab-spark or stacklab-mapreduce (roles/bench_workloads).
+    command: str = ""
 
 
 _COUNT = Option(int, minimum=1)
@@ -66,8 +69,9 @@ _KEY_VALUE = {
 
 # The interference paper's batch workloads (BigDataBench style) and its streaming topology.
 _BATCH = {"input_mb": _COUNT, "random_seed": _SEED}
+BATCH_WORKLOADS = ("wordcount", "grep", "naive-bayes")
+BATCH_COMMANDS = {"hadoop": "stacklab-mapreduce", "spark": "stacklab-spark"}
 _STREAMING = {"rate": _COUNT, "duration_s": _COUNT, "workers": _COUNT}
-_HADOOP = "arrives with the Hadoop issue (#7)"
 _STORM = "arrives with the Storm issue (#8)"
 
 
@@ -80,14 +84,14 @@ def _catalog() -> dict[tuple[str, str], Workload]:
                 test,
                 {**_SPARK_PERF_COMMON, **(_SCHEDULING if test == "scheduling-throughput" else _KEY_VALUE)},
                 runner="command",
+                command="spark-perf",
             )
             for test in SPARK_PERF_TESTS
         ),
-        *(Workload("spark", name, _BATCH, runner="command", missing=_HADOOP) for name in ("wordcount", "grep")),
-        Workload("spark", "naive-bayes", _BATCH, runner="command", missing=_HADOOP),
         *(
-            Workload("hadoop", name, _BATCH, runner="command", missing=_HADOOP)
-            for name in ("wordcount", "grep", "naive-bayes")
+            Workload(framework, name, _BATCH, runner="command", command=command)
+            for framework, command in BATCH_COMMANDS.items()
+            for name in BATCH_WORKLOADS
         ),
         Workload("storm", "wordcount", _STREAMING, runner="command", missing=_STORM),
     ]
@@ -100,6 +104,42 @@ FRAMEWORKS = ("zookeeper", "hadoop", "spark", "storm", "mesos")
 
 def workloads_of(framework: str) -> list[str]:
     return sorted(name for owner, name in WORKLOADS if owner == framework)
+
+
+def batch_arguments(workload: str, options: dict[str, Any]) -> list[str]:
+    """stacklab-mapreduce's or stacklab-spark's command line for one run of a batch workload."""
+    arguments = [workload]
+    for name, value in sorted(options.items()):
+        arguments += ["--" + name.replace("_", "-"), str(value)]
+    return arguments
+
+
+def batch_inputs(cells: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The batch inputs the cells read, once each, with the command that can generate each one.
+
+    Naive Bayes reads labelled text, the others plain text; MapReduce generates an input when the
+    stack has it (a map-only job), else Spark does. bench.yml generates them before the first cell,
+    so that no cell's time includes writing its input."""
+    inputs: dict[tuple[bool, int, int], dict[str, Any]] = {}
+    for cell in cells:
+        for tenant in cell["tenants"]:
+            if tenant["workload"] not in BATCH_WORKLOADS or tenant["framework"] not in BATCH_COMMANDS:
+                continue
+            options = tenant["options"]
+            key = (
+                tenant["workload"] == "naive-bayes",
+                int(options.get("input_mb", 64)),
+                int(options.get("random_seed", 1)),
+            )
+            known = inputs.get(key)
+            if known is None or tenant["framework"] == "hadoop":
+                inputs[key] = {
+                    "command": BATCH_COMMANDS[tenant["framework"]],
+                    "labelled": key[0],
+                    "input_mb": key[1],
+                    "random_seed": key[2],
+                }
+    return sorted(inputs.values(), key=lambda item: (item["input_mb"], item["labelled"], item["random_seed"]))
 
 
 def spark_perf_arguments(workload: str, options: dict[str, Any], inter_trial_wait: float) -> list[str]:

@@ -61,6 +61,23 @@ def queue_problems(queues: Any) -> list[str]:
     return problems
 
 
+def hdfs_permissions(mode: str) -> str:
+    """A folder's octal mode as `hdfs dfs -ls` prints it: "1777" -> "drwxrwxrwt"."""
+    digits = str(mode).rjust(4, "0")
+    if len(digits) != 4 or any(digit not in "01234567" for digit in digits):
+        raise ValueError(f"HDFS folder mode must be octal like 0755 or 1777, got {mode!r}")
+    letters = "".join(
+        ("r" if int(d) & 4 else "-") + ("w" if int(d) & 2 else "-") + ("x" if int(d) & 1 else "-") for d in digits[1:]
+    )
+    if int(digits[0]) & 1:  # sticky bit: t where others may search, T where not
+        letters = letters[:-1] + ("t" if letters[-1] == "x" else "T")
+    return "d" + letters
+
+
 class FilterModule:
     def filters(self) -> dict[str, Any]:
-        return {"hadoop_dir_overlaps": dir_overlaps, "hadoop_queue_problems": queue_problems}
+        return {
+            "hadoop_dir_overlaps": dir_overlaps,
+            "hadoop_queue_problems": queue_problems,
+            "hdfs_permissions": hdfs_permissions,
+        }

@@ -39,6 +39,7 @@ spec: {description: The spec with defaults filled in., type: dict, returned: suc
 total: {description: Cells in the whole matrix., type: int, returned: success}
 done: {description: Cells already recorded., type: int, returned: success}
 pending: {description: "Cells to run now, in order, each with its runner (command or tasks).", type: list, returned: success}
+inputs: {description: "The batch inputs the pending cells read, once each: command, labelled, input_mb, random_seed.", type: list, returned: success}
 attempt: {description: "This attempt at the run (UTC time, sortable), e.g. 20261122T020243.123456.", type: str, returned: success}
 """
 
@@ -73,7 +74,7 @@ def main() -> None:
     )
     try:
         from stacklab.spec import SpecError, load, missing_workloads
-        from stacklab.workloads import WORKLOADS
+        from stacklab.workloads import WORKLOADS, batch_inputs
     except ImportError as error:
         module.fail_json(msg=f"the stacklab package is not importable by this Python ({error}); run `make venv`")
     experiment = Path(module.params["experiment"])
@@ -128,6 +129,7 @@ def main() -> None:
         total=len(plan.cells),
         done=len(plan.cells) - len(pending),
         pending=pending,
+        inputs=batch_inputs(pending),
         attempt=attempt,
     )
 

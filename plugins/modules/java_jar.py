@@ -7,12 +7,12 @@ DOCUMENTATION = r"""
 module: java_jar
 short_description: Compile Java sources into a reproducible jar (javac and jar of a JDK)
 description:
-  - Compiles every C(.java) file below I(src) with C(javac --release) against the jars of
+  - Compiles every C(.java) file below the folders of I(src) with C(javac --release) against the jars of
     I(classpath) and packs the classes into I(dest) with a fixed timestamp.
   - Records a digest of the inputs (the sources' content and the names of the classpath jars) in
     I(dest)C(.inputs); when it matches, nothing is compiled and the task reports no change.
 options:
-  src: {description: Folder of Java sources (package folders below it)., type: path, required: true}
+  src: {description: "Folders of Java sources (package folders below each), compiled together.", type: list, elements: path, required: true}
   classpath:
     description: Jar files, or folders whose jars are all used (as C(folder/*)).
     type: list
@@ -45,8 +45,14 @@ from typing import Any
 from ansible.module_utils.basic import AnsibleModule
 
 
-def sources_below(folder: str) -> list[str]:
-    found = [os.path.join(root, name) for root, _, names in os.walk(folder) for name in names if name.endswith(".java")]
+def sources_below(folders: list[str]) -> list[str]:
+    found = [
+        os.path.join(root, name)
+        for folder in folders
+        for root, _, names in os.walk(folder)
+        for name in names
+        if name.endswith(".java")
+    ]
     return sorted(found)
 
 
@@ -54,11 +60,12 @@ def classpath_entries(classpath: list[str]) -> list[str]:
     return [os.path.join(entry, "*") if os.path.isdir(entry) else entry for entry in classpath]
 
 
-def inputs_digest(src: str, sources: list[str], classpath: list[str], release: int) -> str:
+def inputs_digest(src: list[str], sources: list[str], classpath: list[str], release: int) -> str:
     """Sources by content, the classpath by jar names (a new version renames its jars)."""
     digest = hashlib.sha256(f"release {release}\n".encode())
+    common = os.path.commonpath(src) if len(src) > 1 else src[0]
     for path in sources:
-        digest.update(os.path.relpath(path, src).encode() + b"\0")
+        digest.update(os.path.relpath(path, common).encode() + b"\0")
         with open(path, "rb") as handle:
             digest.update(hashlib.sha256(handle.read()).digest())
     for entry in classpath:
@@ -74,7 +81,7 @@ def run(command: list[str]) -> None:
         raise RuntimeError(f"{command[0]} failed:\n{tail}")
 
 
-def build(src: str, sources: list[str], classpath: list[str], dest: str, release: int) -> None:
+def build(sources: list[str], classpath: list[str], dest: str, release: int) -> None:
     with tempfile.TemporaryDirectory(prefix="stacklab-javac-") as work:
         classes = os.path.join(work, "classes")
         command = ["javac", "--release", str(release), "-Xlint:all", "-Xlint:-path", "-Xlint:-serial", "-Werror"]
@@ -89,7 +96,7 @@ def build(src: str, sources: list[str], classpath: list[str], dest: str, release
 def main() -> None:
     module = AnsibleModule(
         argument_spec={
-            "src": {"type": "path", "required": True},
+            "src": {"type": "list", "elements": "path", "required": True},
             "classpath": {"type": "list", "elements": "path", "default": []},
             "dest": {"type": "path", "required": True},
             "release": {"type": "int", "default": 17},
@@ -102,7 +109,7 @@ def main() -> None:
         module.fail_json(msg=f"classpath entries do not exist: {', '.join(missing)}")
     sources = sources_below(params["src"])
     if not sources:
-        module.fail_json(msg=f"no .java files below {params['src']}")
+        module.fail_json(msg=f"no .java files below {', '.join(params['src'])}")
     digest = inputs_digest(params["src"], sources, params["classpath"], params["release"])
     record = params["dest"] + ".inputs"
     try:
@@ -120,7 +127,7 @@ def main() -> None:
                 msg=f"{tool} is needed on the controller to build jars: install a JDK (openjdk-17-jdk-headless)"
             )
     try:
-        build(params["src"], sources, params["classpath"], params["dest"], params["release"])
+        build(sources, params["classpath"], params["dest"], params["release"])
     except RuntimeError as error:
         module.fail_json(msg=str(error))
     with open(record, "w", encoding="utf-8") as handle:

@@ -1,0 +1,150 @@
+package stacklab.workloads.mapreduce;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.io.LongWritable;
+import org.apache.hadoop.io.NullWritable;
+import org.apache.hadoop.io.Text;
+import org.apache.hadoop.mapreduce.Job;
+import org.apache.hadoop.mapreduce.Mapper;
+import org.apache.hadoop.mapreduce.lib.input.FileInputFormat;
+import org.apache.hadoop.mapreduce.lib.output.NullOutputFormat;
+import org.apache.hadoop.mapreduce.lib.reduce.LongSumReducer;
+import stacklab.workloads.Report;
+
+/**
+ * Multinomial Naive Bayes on MapReduce, trained and then applied to the labelled input: a training
+ * job counts documents per class and words per class (the model, a small text file set), a
+ * map-only job classifies every document with the model and counts the correct ones.
+ */
+final class NaiveBayes {
+  private static final String MODEL = "stacklab.naive-bayes.model";
+  // Keys of the model: "#\t<class>" counts a class's documents, "<class>\t<word>" a word in it.
+  private static final String DOCUMENTS = "#";
+
+  enum Classified { DOCUMENTS, CORRECT }
+
+  private NaiveBayes() {}
+
+  static boolean trainAndClassify(Configuration conf, String name, Path input, Path output, Report report)
+      throws IOException, InterruptedException, ClassNotFoundException {
+    long start = System.nanoTime();
+    Path model = new Path(output, "model");
+    Job train = Job.getInstance(conf, name + " (train)");
+    train.setJarByClass(NaiveBayes.class);
+    train.setMapperClass(TrainMapper.class);
+    train.setCombinerClass(LongSumReducer.class);
+    train.setReducerClass(LongSumReducer.class);
+    train.setOutputKeyClass(Text.class);
+    train.setOutputValueClass(LongWritable.class);
+    if (!Main.timed(train, input, model, report, "train_time")) {
+      return false;
+    }
+    Configuration classifyConf = new Configuration(conf);
+    classifyConf.set(MODEL, model.toString());
+    Job classify = Job.getInstance(classifyConf, name + " (classify)");
+    classify.setJarByClass(NaiveBayes.class);
+    classify.setMapperClass(ClassifyMapper.class);
+    classify.setNumReduceTasks(0);
+    classify.setOutputFormatClass(NullOutputFormat.class);
+    FileInputFormat.addInputPath(classify, input);
+    if (!classify.waitForCompletion(false)) {
+      System.err.println("stacklab-mapreduce: job " + classify.getJobID() + " failed: " + classify.getStatus().getFailureInfo());
+      return false;
+    }
+    report.seconds("job_time", start);  // the workload's time: training and classification
+    long documents = classify.getCounters().findCounter(Classified.DOCUMENTS).getValue();
+    long correct = classify.getCounters().findCounter(Classified.CORRECT).getValue();
+    report.sample("accuracy", documents == 0 ? 0.0 : (double) correct / documents, "ratio");
+    return true;
+  }
+
+  /** A labelled line "c<k>\tword word ..." -> one document of class c<k>, one count per word. */
+  public static final class TrainMapper extends Mapper<LongWritable, Text, Text, LongWritable> {
+    private static final LongWritable ONE = new LongWritable(1);
+    private final Text key = new Text();
+
+    @Override
+    protected void map(LongWritable offset, Text value, Context context) throws IOException, InterruptedException {
+      String line = value.toString();
+      int tab = line.indexOf('\t');
+      if (tab < 0) {
+        return;
+      }
+      String label = line.substring(0, tab);
+      key.set(DOCUMENTS + "\t" + label);
+      context.write(key, ONE);
+      for (String word : line.substring(tab + 1).split(" ")) {
+        key.set(label + "\t" + word);
+        context.write(key, ONE);
+      }
+    }
+  }
+
+  /** Classifies each labelled line with the model (read once per task) and counts the correct ones. */
+  public static final class ClassifyMapper extends Mapper<LongWritable, Text, NullWritable, NullWritable> {
+    private final Map<String, Long> documents = new HashMap<>();
+    private final Map<String, Map<String, Long>> wordCounts = new HashMap<>();
+    private final Map<String, Long> wordTotals = new HashMap<>();
+    private final java.util.Set<String> vocabulary = new java.util.HashSet<>();
+    private long allDocuments;
+
+    @Override
+    protected void setup(Context context) throws IOException {
+      Path model = new Path(context.getConfiguration().get(MODEL));
+      FileSystem fs = model.getFileSystem(context.getConfiguration());
+      for (FileStatus file : fs.listStatus(model, path -> path.getName().startsWith("part-"))) {
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(fs.open(file.getPath()), StandardCharsets.UTF_8))) {
+          for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+            String[] fields = line.split("\t");  // "#" label count, or label word count
+            long count = Long.parseLong(fields[2]);
+            if (fields[0].equals(DOCUMENTS)) {
+              documents.put(fields[1], count);
+              allDocuments += count;
+            } else {
+              wordCounts.computeIfAbsent(fields[0], label -> new HashMap<>()).put(fields[1], count);
+              wordTotals.merge(fields[0], count, Long::sum);
+              vocabulary.add(fields[1]);
+            }
+          }
+        }
+      }
+    }
+
+    @Override
+    protected void map(LongWritable offset, Text value, Context context) {
+      String line = value.toString();
+      int tab = line.indexOf('\t');
+      if (tab < 0) {
+        return;
+      }
+      String[] words = line.substring(tab + 1).split(" ");
+      String best = null;
+      double bestScore = Double.NEGATIVE_INFINITY;
+      for (Map.Entry<String, Long> label : documents.entrySet()) {
+        Map<String, Long> counts = wordCounts.getOrDefault(label.getKey(), Map.of());
+        double denominator = Math.log(wordTotals.getOrDefault(label.getKey(), 0L) + vocabulary.size());
+        double score = Math.log((double) label.getValue() / allDocuments);
+        for (String word : words) {
+          score += Math.log(counts.getOrDefault(word, 0L) + 1.0) - denominator;  // Laplace smoothing
+        }
+        if (score > bestScore) {
+          bestScore = score;
+          best = label.getKey();
+        }
+      }
+      context.getCounter(Classified.DOCUMENTS).increment(1);
+      if (line.substring(0, tab).equals(best)) {
+        context.getCounter(Classified.CORRECT).increment(1);
+      }
+    }
+  }
+}

@@ -1,0 +1,72 @@
+package stacklab.workloads;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** The batch workloads' command line: {@code <workload> [--input-mb N] [--random-seed S] ...}. */
+public final class Options {
+  public static final String USAGE = "<generate|wordcount|grep|naive-bayes> [--input-mb N] [--random-seed S]"
+      + " [--labelled] [--pattern REGEX] [--keep-output PATH]";
+  private static final java.util.Set<String> WORKLOADS =
+      java.util.Set.of("generate", "wordcount", "grep", "naive-bayes");
+
+  public final String workload;
+  public final int inputMb;
+  public final long seed;
+  public final boolean labelled;
+  // Grep's pattern: words starting with "ka" (about 1 in 40 words of the vocabulary).
+  public final String pattern;
+  public final String keepOutput;
+
+  private Options(String workload, Map<String, String> values) {
+    this.workload = workload;
+    this.inputMb = positive(values.getOrDefault("input-mb", "64"), "--input-mb");
+    this.seed = Long.parseLong(values.getOrDefault("random-seed", "1"));
+    this.labelled = values.containsKey("labelled") || workload.equals("naive-bayes");
+    this.pattern = values.getOrDefault("pattern", "\\bka[a-z]*");
+    this.keepOutput = values.get("keep-output");
+  }
+
+  private static int positive(String text, String name) {
+    int value;
+    try {
+      value = Integer.parseInt(text);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(name + " must be a whole number, got " + text);
+    }
+    if (value < 1) {
+      throw new IllegalArgumentException(name + " must be at least 1, got " + value);
+    }
+    return value;
+  }
+
+  /** Throws IllegalArgumentException naming the problem. */
+  public static Options parse(String[] args) {
+    if (args.length == 0 || !WORKLOADS.contains(args[0])) {
+      throw new IllegalArgumentException("usage: " + USAGE);
+    }
+    Map<String, String> values = new LinkedHashMap<>();
+    for (int i = 1; i < args.length; i++) {
+      String name = args[i];
+      if (name.equals("--labelled")) {
+        values.put("labelled", "true");
+      } else if (java.util.Set.of("--input-mb", "--random-seed", "--pattern", "--keep-output").contains(name)
+          && i + 1 < args.length) {
+        values.put(name.substring(2), args[++i]);
+      } else {
+        throw new IllegalArgumentException("unknown or incomplete option " + name + "; usage: " + USAGE);
+      }
+    }
+    return new Options(args[0], values);
+  }
+
+  /** The labels every sample of this run carries. */
+  public Map<String, Object> labels(String framework) {
+    Map<String, Object> labels = new LinkedHashMap<>();
+    labels.put("test", workload);
+    labels.put("framework", framework);
+    labels.put("input_mb", inputMb);
+    labels.put("random_seed", seed);
+    return labels;
+  }
+}
