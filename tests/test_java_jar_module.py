@@ -7,7 +7,7 @@ from pathlib import Path
 from java_jar import classpath_entries, inputs_digest, sources_below
 
 
-def tree(tmp_path: Path) -> tuple[str, list[str], str]:
+def tree(tmp_path: Path) -> tuple[list[str], list[str], str]:
     src = tmp_path / "src/stacklab"
     src.mkdir(parents=True)
     (src / "A.java").write_text("class A {}")

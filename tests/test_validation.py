@@ -140,6 +140,7 @@ def test_a_valid_spark_inventory_passes_validation(tmp_path: Path) -> None:
             "spark_client_master=kubernetes with spark_version=4.3.0 is not possible",
         ),
         ({"spark_authenticate": "yes"}, "spark_authenticate=yes must be true or false"),
+        ({"spark_client_master": "yarn"}, "yarn (needs a yarn_resourcemanager group and spark_hadoop_conf_dir)"),
     ],
 )
 def test_impossible_spark_inventories_are_refused(
