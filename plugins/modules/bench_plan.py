@@ -10,10 +10,10 @@ description:
   - Validates the spec (schema and cross-field rules, stacklab.spec) and refuses workloads this
     stacklab cannot run yet, before anything changes on a host or in a cloud.
   - Reads results/<run-id>/samples.jsonl if it exists; a cell whose cell_time sample is there is done.
+    A results file with a cut or malformed line is an error naming the line; nothing is written then.
   - Names this attempt at the run (sortable by time) and records it in the results folder as the
     current one, under the samples file's lock: samples of an older, interrupted attempt that
     arrive later are refused, so no cell is recorded twice.
-    A results file with a cut or malformed line is an error naming the line; nothing is written then.
   - Creates the results folder and keeps the spec as run (spec.yml); an earlier, different spec.yml
     of the same run id is kept beside it.
   - Runs on the controller.
