@@ -28,22 +28,35 @@ public final class Inputs {
     return megabytes * MB / parts;
   }
 
-  /** A fresh folder beside {@code target} to generate into; publish() renames it into place. */
-  public static Path scratch(Path target) {
-    return new Path(target.getParent(), "." + target.getName() + "-" + java.util.UUID.randomUUID());
+  /** Writes a whole input into a fresh folder; false when the job doing it failed. */
+  public interface Writer {
+    boolean write(Path scratch) throws Exception;
   }
 
   /**
-   * Moves a generated input into place. When another tenant published the same input meanwhile
-   * (same name, same bytes), this copy is dropped.
+   * Makes sure {@code input} exists: when it does not, {@code writer} generates it into a hidden
+   * scratch folder beside it, which is then renamed into place (input_generation_time reported).
+   * When another tenant published the same input meanwhile (same name, same bytes), this copy is
+   * dropped. False when the writer failed (its scratch folder is removed).
    */
-  public static void publish(FileSystem fs, Path scratch, Path target) throws IOException {
-    if (!fs.rename(scratch, target)) {
+  public static boolean ensure(FileSystem fs, Path input, Report report, Writer writer) throws Exception {
+    if (fs.exists(input)) {
+      return true;
+    }
+    long start = System.nanoTime();
+    Path scratch = new Path(input.getParent(), "." + input.getName() + "-" + java.util.UUID.randomUUID());
+    if (!writer.write(scratch)) {
       fs.delete(scratch, true);
-      if (!fs.exists(target)) {
-        throw new IOException("could not publish " + scratch + " as " + target);
+      return false;
+    }
+    if (!fs.rename(scratch, input)) {
+      fs.delete(scratch, true);
+      if (!fs.exists(input)) {
+        throw new IOException("could not publish " + scratch + " as " + input);
       }
     }
+    report.seconds("input_generation_time", start);
+    return true;
   }
 
   /** A job's own output folder (deleted after the run unless kept). */

@@ -60,6 +60,11 @@ public final class Options {
     return new Options(args[0], values);
   }
 
+  /** bench.yml names each tenant's application after the tenant (allocation timelines tell them apart). */
+  public String appName() {
+    return System.getenv().getOrDefault("STACKLAB_APP_NAME", "stacklab " + workload);
+  }
+
   /** The labels every sample of this run carries. */
   public Map<String, Object> labels(String framework) {
     Map<String, Object> labels = new LinkedHashMap<>();

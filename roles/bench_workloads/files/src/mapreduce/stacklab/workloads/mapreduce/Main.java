@@ -9,6 +9,8 @@ import org.apache.hadoop.io.IntWritable;
 import org.apache.hadoop.io.LongWritable;
 import org.apache.hadoop.io.Text;
 import org.apache.hadoop.mapreduce.Job;
+import org.apache.hadoop.mapreduce.Mapper;
+import org.apache.hadoop.mapreduce.Reducer;
 import org.apache.hadoop.mapreduce.TaskCounter;
 import org.apache.hadoop.mapreduce.lib.input.FileInputFormat;
 import org.apache.hadoop.mapreduce.lib.map.RegexMapper;
@@ -43,18 +45,17 @@ public final class Main extends Configured implements Tool {
       return 2;
     }
     Configuration conf = getConf();
-    // bench.yml names each tenant's application after the tenant (allocation timelines tell them apart).
-    String name = System.getenv().getOrDefault("STACKLAB_APP_NAME", "stacklab " + options.workload);
+    String name = options.appName();
     Report report = new Report(options.labels("hadoop"));
+    FileSystem fs = FileSystem.get(conf);
     Path input = Inputs.path(options.labelled, options.inputMb, options.seed);
-    if (!ensureInput(conf, options, input, report)) {
+    if (!Inputs.ensure(fs, input, report, scratch -> GenerateText.run(conf, options, scratch))) {
       return 1;
     }
     if (options.workload.equals("generate")) {
       report.finish();
       return 0;
     }
-    FileSystem fs = FileSystem.get(conf);
     Path output = options.keepOutput != null ? new Path(options.keepOutput) : Inputs.output("hadoop", options.workload);
     try {
       boolean done = switch (options.workload) {
@@ -74,32 +75,26 @@ public final class Main extends Configured implements Tool {
     return 0;
   }
 
-  private static boolean ensureInput(Configuration conf, Options options, Path input, Report report)
-      throws IOException, InterruptedException, ClassNotFoundException {
-    FileSystem fs = FileSystem.get(conf);
-    if (fs.exists(input)) {
-      return true;
-    }
-    long start = System.nanoTime();
-    Path scratch = Inputs.scratch(input);
-    if (!GenerateText.run(conf, options, scratch)) {
-      fs.delete(scratch, true);
-      return false;
-    }
-    Inputs.publish(fs, scratch, input);
-    report.seconds("input_generation_time", start);
-    return true;
+  /**
+   * A job that counts: {@code mapper} emits (text, count) pairs, {@code sum} (a summing reducer
+   * over {@code countClass}) adds them up, as combiner and as reducer.
+   */
+  @SuppressWarnings("rawtypes")
+  static Job countingJob(Configuration conf, String name, Class<? extends Mapper> mapper,
+      Class<? extends Reducer> sum, Class<?> countClass) throws IOException {
+    Job job = Job.getInstance(conf, name);
+    job.setJarByClass(Main.class);
+    job.setMapperClass(mapper);
+    job.setCombinerClass(sum);
+    job.setReducerClass(sum);
+    job.setOutputKeyClass(Text.class);
+    job.setOutputValueClass(countClass);
+    return job;
   }
 
   private static boolean wordCount(Configuration conf, String name, Path input, Path output, Report report)
       throws IOException, InterruptedException, ClassNotFoundException {
-    Job job = Job.getInstance(conf, name);
-    job.setJarByClass(Main.class);
-    job.setMapperClass(TokenCounterMapper.class);
-    job.setCombinerClass(IntSumReducer.class);
-    job.setReducerClass(IntSumReducer.class);
-    job.setOutputKeyClass(Text.class);
-    job.setOutputValueClass(IntWritable.class);
+    Job job = countingJob(conf, name, TokenCounterMapper.class, IntSumReducer.class, IntWritable.class);
     return timed(job, input, output, report, "job_time");
   }
 
@@ -108,13 +103,7 @@ public final class Main extends Configured implements Tool {
       throws IOException, InterruptedException, ClassNotFoundException {
     Configuration grepConf = new Configuration(conf);
     grepConf.set(RegexMapper.PATTERN, pattern);
-    Job job = Job.getInstance(grepConf, name);
-    job.setJarByClass(Main.class);
-    job.setMapperClass(RegexMapper.class);
-    job.setCombinerClass(LongSumReducer.class);
-    job.setReducerClass(LongSumReducer.class);
-    job.setOutputKeyClass(Text.class);
-    job.setOutputValueClass(LongWritable.class);
+    Job job = countingJob(grepConf, name, RegexMapper.class, LongSumReducer.class, LongWritable.class);
     return timed(job, input, output, report, "job_time");
   }
 
@@ -124,13 +113,21 @@ public final class Main extends Configured implements Tool {
     FileInputFormat.addInputPath(job, input);
     FileOutputFormat.setOutputPath(job, output);
     long start = System.nanoTime();
-    if (!job.waitForCompletion(false)) {
-      System.err.println("stacklab-mapreduce: job " + job.getJobID() + " failed: " + job.getStatus().getFailureInfo());
+    if (!completes(job)) {
       return false;
     }
     report.seconds(metric, start);
     report.sample("map_output_records", job.getCounters().findCounter(TaskCounter.MAP_OUTPUT_RECORDS).getValue(), "records");
     report.sample("output_records", job.getCounters().findCounter(TaskCounter.REDUCE_OUTPUT_RECORDS).getValue(), "records");
     return true;
+  }
+
+  /** Runs the job to its end; false, with the reason on standard error, when it fails. */
+  static boolean completes(Job job) throws IOException, InterruptedException, ClassNotFoundException {
+    if (job.waitForCompletion(false)) {
+      return true;
+    }
+    System.err.println("stacklab-mapreduce: job " + job.getJobID() + " failed: " + job.getStatus().getFailureInfo());
+    return false;
   }
 }

@@ -38,13 +38,7 @@ final class NaiveBayes {
       throws IOException, InterruptedException, ClassNotFoundException {
     long start = System.nanoTime();
     Path model = new Path(output, "model");
-    Job train = Job.getInstance(conf, name + " (train)");
-    train.setJarByClass(NaiveBayes.class);
-    train.setMapperClass(TrainMapper.class);
-    train.setCombinerClass(LongSumReducer.class);
-    train.setReducerClass(LongSumReducer.class);
-    train.setOutputKeyClass(Text.class);
-    train.setOutputValueClass(LongWritable.class);
+    Job train = Main.countingJob(conf, name + " (train)", TrainMapper.class, LongSumReducer.class, LongWritable.class);
     if (!Main.timed(train, input, model, report, "train_time")) {
       return false;
     }
@@ -56,8 +50,7 @@ final class NaiveBayes {
     classify.setNumReduceTasks(0);
     classify.setOutputFormatClass(NullOutputFormat.class);
     FileInputFormat.addInputPath(classify, input);
-    if (!classify.waitForCompletion(false)) {
-      System.err.println("stacklab-mapreduce: job " + classify.getJobID() + " failed: " + classify.getStatus().getFailureInfo());
+    if (!Main.completes(classify)) {
       return false;
     }
     report.seconds("job_time", start);  // the workload's time: training and classification

@@ -1,6 +1,5 @@
 package stacklab.workloads.spark;
 
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -34,7 +33,7 @@ public final class Main {
 
   private Main() {}
 
-  public static void main(String[] args) throws IOException {
+  public static void main(String[] args) throws Exception {
     Options options;
     try {
       options = Options.parse(args);
@@ -43,15 +42,11 @@ public final class Main {
       System.exit(2);
       return;
     }
-    // bench.yml names each tenant's application after the tenant (allocation timelines tell them apart).
-    String name = System.getenv().getOrDefault("STACKLAB_APP_NAME", "stacklab " + options.workload);
-    try (JavaSparkContext sc = new JavaSparkContext(new SparkConf().setAppName(name))) {
+    try (JavaSparkContext sc = new JavaSparkContext(new SparkConf().setAppName(options.appName()))) {
       Report report = new Report(options.labels("spark"));
       FileSystem fs = FileSystem.get(sc.hadoopConfiguration());
       Path input = Inputs.path(options.labelled, options.inputMb, options.seed);
-      if (!fs.exists(input)) {
-        generate(sc, fs, options, input, report);
-      }
+      Inputs.ensure(fs, input, report, scratch -> generate(sc, options, scratch));
       if (!options.workload.equals("generate")) {
         Path output = options.keepOutput != null ? new Path(options.keepOutput) : Inputs.output("spark", options.workload);
         try {
@@ -66,9 +61,8 @@ public final class Main {
     }
   }
 
-  private static void generate(JavaSparkContext sc, FileSystem fs, Options options, Path input, Report report)
-      throws IOException {
-    long start = System.nanoTime();
+  /** One partition per part; a failed Spark job throws. */
+  private static boolean generate(JavaSparkContext sc, Options options, Path scratch) {
     int parts = Inputs.parts(options.inputMb, sc.hadoopConfiguration());
     long partBytes = Inputs.partBytes(options.inputMb, parts);
     long seed = options.seed;
@@ -77,12 +71,10 @@ public final class Main {
     for (int part = 0; part < parts; part++) {
       indexes.add(part);
     }
-    Path scratch = Inputs.scratch(input);
     sc.parallelize(indexes, parts)
         .flatMap(part -> TextGenerator.part(seed, part, labelled, partBytes).iterator())
         .saveAsTextFile(scratch.toString());
-    Inputs.publish(fs, scratch, input);
-    report.seconds("input_generation_time", start);
+    return true;
   }
 
   private static void run(JavaSparkContext sc, Options options, String input, String output, Report report) {
