@@ -71,6 +71,8 @@ _KEY_VALUE = {
 _BATCH = {"input_mb": _COUNT, "random_seed": _SEED}
 BATCH_WORKLOADS = ("wordcount", "grep", "naive-bayes")
 BATCH_COMMANDS = {"hadoop": "stacklab-mapreduce", "spark": "stacklab-spark"}
+# What a batch cell runs with when its spec leaves an option out (passed explicitly to the commands).
+BATCH_DEFAULTS = {"input_mb": 64, "random_seed": 1}
 _STREAMING = {"rate": _COUNT, "duration_s": _COUNT, "workers": _COUNT}
 _STORM = "arrives with the Storm issue (#8)"
 
@@ -109,7 +111,7 @@ def workloads_of(framework: str) -> list[str]:
 def batch_arguments(workload: str, options: dict[str, Any]) -> list[str]:
     """stacklab-mapreduce's or stacklab-spark's command line for one run of a batch workload."""
     arguments = [workload]
-    for name, value in sorted(options.items()):
+    for name, value in sorted({**BATCH_DEFAULTS, **options}.items()):
         arguments += ["--" + name.replace("_", "-"), str(value)]
     return arguments
 
@@ -125,14 +127,13 @@ def batch_inputs(cells: list[dict[str, Any]]) -> list[dict[str, Any]]:
         for tenant in cell["tenants"]:
             if tenant["workload"] not in BATCH_WORKLOADS or tenant["framework"] not in BATCH_COMMANDS:
                 continue
-            options = tenant["options"]
+            options = {**BATCH_DEFAULTS, **tenant["options"]}
             key = (
                 tenant["workload"] == "naive-bayes",
-                int(options.get("input_mb", 64)),
-                int(options.get("random_seed", 1)),
+                int(options["input_mb"]),
+                int(options["random_seed"]),
             )
-            known = inputs.get(key)
-            if known is None or tenant["framework"] == "hadoop":
+            if key not in inputs or tenant["framework"] == "hadoop":
                 inputs[key] = {
                     "command": BATCH_COMMANDS[tenant["framework"]],
                     "labelled": key[0],

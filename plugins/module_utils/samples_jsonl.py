@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import json
 import math
 import os
+from collections.abc import Iterator
 from typing import Any
 
 REQUIRED = {"metric": str, "unit": str, "labels": dict}
@@ -30,6 +32,18 @@ class StaleAttempt(Exception):
     """A newer attempt at the run has started: this (interrupted) attempt's samples are not wanted."""
 
 
+@contextlib.contextmanager
+def _locked(path: str) -> Iterator[int]:
+    """The samples file opened for appending (created if need be) under an exclusive lock."""
+    os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield fd
+    finally:
+        os.close(fd)
+
+
 def _attempt_file(path: str) -> str:
     return os.path.join(os.path.dirname(path) or ".", "attempt")
 
@@ -41,17 +55,12 @@ def claim_attempt(path: str, attempt: str) -> set[str]:
     finishing (Ansible's workers run in their own sessions and outlive a killed ansible-playbook)
     is either recorded before this attempt plans, and not run again, or refused by append_samples.
     """
-    os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
+    with _locked(path):
         done = finished_cells(path)  # first: a results file that needs mending changes nothing
         with open(_attempt_file(path) + ".new", "w", encoding="utf-8") as handle:
             handle.write(attempt + "\n")
         os.replace(_attempt_file(path) + ".new", _attempt_file(path))
         return done
-    finally:
-        os.close(fd)
 
 
 def _current_attempt(path: str) -> str:
@@ -71,10 +80,7 @@ def append_samples(path: str, samples: list[dict[str, Any]], attempt: str = "") 
     """
     payload = "".join(json.dumps(sample, sort_keys=True, separators=(",", ":")) + "\n" for sample in samples)
     data = payload.encode("utf-8")
-    os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
+    with _locked(path) as fd:
         current = _current_attempt(path)
         if attempt and current > attempt:
             raise StaleAttempt(f"attempt {attempt} was superseded by attempt {current}; its samples were not recorded")
@@ -82,8 +88,6 @@ def append_samples(path: str, samples: list[dict[str, Any]], attempt: str = "") 
         while written < len(data):
             written += os.write(fd, data[written:])
         os.fsync(fd)
-    finally:
-        os.close(fd)
     return len(data)
 
 

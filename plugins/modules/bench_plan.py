@@ -43,6 +43,7 @@ inputs: {description: "The batch inputs the pending cells read, once each: comma
 attempt: {description: "This attempt at the run (UTC time, sortable), e.g. 20261122T020243.123456.", type: str, returned: success}
 """
 
+import datetime
 import os
 import re
 import shutil
@@ -101,7 +102,7 @@ def main() -> None:
                 msg=f"run {run_id} holds experiment {name!r}, not {plan.spec['name']!r}: choose another run id"
             )
     changed = not results_dir.exists() or not earlier.exists() or earlier.read_bytes() != experiment.read_bytes()
-    attempt = time.strftime("%Y%m%dT%H%M%S", time.gmtime(now := time.time())) + f".{int(now % 1 * 1e6):06d}"
+    attempt = datetime.datetime.now(datetime.UTC).strftime("%Y%m%dT%H%M%S.%f")
     samples_file = str(results_dir / "samples.jsonl")
     try:
         if module.check_mode:
