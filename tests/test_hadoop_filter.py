@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
-from hadoop import dir_overlaps, hdfs_permissions, queue_problems
+from hadoop import dir_overlaps, group_overrides, hdfs_permissions, queue_problems
 
 
 def test_separate_folders_do_not_overlap() -> None:
@@ -56,3 +58,14 @@ def test_hdfs_permissions_are_written_as_hdfs_lists_them(mode: str, listed: str)
 def test_a_mode_that_is_not_octal_is_an_error() -> None:
     with pytest.raises(ValueError, match="octal"):
         hdfs_permissions("0855")
+
+
+def test_group_overrides_keep_hadoops_default_entry() -> None:
+    assert group_overrides({}) == "dr.who="
+    assert group_overrides({"spark": ["spark"], "etl": ["a", "b"]}) == "dr.who=;spark=spark;etl=a,b"
+
+
+@pytest.mark.parametrize("users", [{"spark": "spark"}, {"spark": ["a;b"]}, {"sp=ark": []}])
+def test_group_overrides_refuse_what_would_garble_the_setting(users: dict[str, Any]) -> None:
+    with pytest.raises(ValueError, match="give a list of group names"):
+        group_overrides(users)

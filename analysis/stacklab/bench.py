@@ -8,6 +8,17 @@ from pathlib import Path
 
 from .spec import SpecError, load, missing_workloads
 
+# The sandbox whose hosts run HDFS and YARN (the default one has Spark standalone only).
+INTERFERENCE_FRAMEWORKS = {"hadoop"}
+
+
+def default_inventory(project: Path, target: str, frameworks: list[str]) -> Path:
+    """inventories/<target>; on the local sandbox, inventories/local-interference for a stack with
+    Hadoop (the interference paper's specs)."""
+    if target == "local" and INTERFERENCE_FRAMEWORKS & set(frameworks):
+        return project / "inventories" / "local-interference"
+    return project / "inventories" / target
+
 
 def run_bench(
     spec: Path,
@@ -31,7 +42,7 @@ def run_bench(
         print(f"error: no bench.yml in {project}: run from the stacklab checkout or pass --project", file=sys.stderr)
         return 2
     target = target or plan.spec["target"]
-    inventory = (inventory or project / "inventories" / target).resolve()
+    inventory = (inventory or default_inventory(project, target, plan.spec["stack"]["frameworks"])).resolve()
     if not inventory.exists():
         print(f"error: no inventory {inventory} for target {target}", file=sys.stderr)
         return 2

@@ -112,7 +112,9 @@ def parser() -> argparse.ArgumentParser:
         "--target", choices=["local", "ec2", "eucalyptus", "static"], help="where to run (default: the spec's target)"
     )
     bench.add_argument("--run-id", help="the run to start or resume (default: <spec name>-<UTC time>)")
-    bench.add_argument("--inventory", type=Path, help="default: inventories/<target>")
+    bench.add_argument(
+        "--inventory", type=Path, help="default: inventories/<target>; local with Hadoop: local-interference"
+    )
     bench.add_argument("--project", type=Path, default=Path.cwd(), help="the stacklab checkout (default: here)")
     bench.add_argument("--teardown", action="store_true", help="remove the hosts afterwards")
     bench.set_defaults(run=cmd_bench)

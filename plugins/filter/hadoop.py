@@ -74,10 +74,21 @@ def hdfs_permissions(mode: str) -> str:
     return "d" + letters
 
 
+def group_overrides(users: dict[str, list[str]]) -> str:
+    """hadoop.user.group.static.mapping.overrides from user -> groups, after Hadoop's default entry
+    (dr.who, the anonymous web user, has no groups): {"spark": ["spark"]} -> "dr.who=;spark=spark"."""
+    entries = {"dr.who": [], **users}
+    for user, groups in entries.items():
+        if not isinstance(groups, list) or any(not str(g) or set(str(g)) & set(",;=") for g in [user, *groups]):
+            raise ValueError(f"hadoop_user_groups_overrides: {user!r}: give a list of group names (no , ; =)")
+    return ";".join(f"{user}={','.join(map(str, groups))}" for user, groups in entries.items())
+
+
 class FilterModule:
     def filters(self) -> dict[str, Any]:
         return {
             "hadoop_dir_overlaps": dir_overlaps,
+            "hadoop_group_overrides": group_overrides,
             "hadoop_queue_problems": queue_problems,
             "hdfs_permissions": hdfs_permissions,
         }

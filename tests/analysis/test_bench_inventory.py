@@ -1,0 +1,25 @@
+"""`stacklab bench` picks the inventory a spec runs on: inventories/<target>, and on the local
+sandbox the interference sandbox for a stack with Hadoop."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from stacklab.bench import default_inventory
+from stacklab.spec import load
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.parametrize("spec", sorted((ROOT / "experiments").glob("*.yml")), ids=lambda path: path.stem)
+def test_every_shipped_spec_has_its_default_inventory(spec: Path) -> None:
+    document = load(spec).spec
+    inventory = default_inventory(ROOT, document["target"], document["stack"]["frameworks"])
+    assert (inventory / "hosts.yml").is_file() or document["target"] != "local", inventory
+    interference_local = spec.stem.startswith("interference-") and spec.stem.endswith("-local")
+    assert inventory.name == ("local-interference" if interference_local else document["target"])
+
+
+def test_a_cloud_target_keeps_its_own_inventory() -> None:
+    assert default_inventory(ROOT, "ec2", ["zookeeper", "hadoop"]) == ROOT / "inventories" / "ec2"

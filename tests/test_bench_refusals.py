@@ -1,0 +1,65 @@
+"""bench.yml refuses an experiment the inventory cannot run before it touches anything: no host is
+provisioned or contacted, and no results folder is created for the run (molecule/bench checks a
+malformed spec the same way).
+
+The inventory's hosts point at a closed loopback port: if anything tried to reach them, the run
+would show UNREACHABLE instead of the refusal, and the test would fail.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+UNREACHABLE_HOST = {"ansible_host": "127.0.0.1", "ansible_port": 9}
+
+
+def inventory(tmp_path: Path, groups: dict[str, list[str]]) -> Path:
+    """A static inventory (stacklab_target=static: nothing is provisioned) with these groups."""
+    children = {group: {"hosts": {host: UNREACHABLE_HOST for host in hosts}} for group, hosts in groups.items()}
+    path = tmp_path / "hosts.yml"
+    path.write_text(yaml.safe_dump({"all": {"vars": {"stacklab_target": "static"}, "children": children}}))
+    return path
+
+
+def run_bench(hosts: Path, experiment: Path, run_id: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "ANSIBLE_CONFIG": str(ROOT / "ansible.cfg"), "ANSIBLE_NOCOLOR": "1", "STACKLAB_PROGRESS": "0"}
+    command = ["ansible-playbook", "-i", str(hosts), "bench.yml"]
+    command += ["-e", f"experiment={experiment}", "-e", f"run_id={run_id}"]
+    return subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=180, check=False)
+
+
+def assert_refused(result: subprocess.CompletedProcess[str], run_id: str, *expected: str) -> None:
+    output = result.stdout + result.stderr
+    assert result.returncode != 0, output
+    for text in expected:
+        assert text in output, output
+    assert "UNREACHABLE" not in output, "a host was contacted before the refusal"
+    assert not (ROOT / "results" / run_id).exists(), "a results folder was created for a refused run"
+
+
+SPARK_STANDALONE = {"zookeeper": ["a"], "spark_master": ["a"], "spark_worker": ["a"], "bench_client": ["a"]}
+
+
+@pytest.mark.parametrize(
+    ("groups", "missing"),
+    [
+        (SPARK_STANDALONE, "the inventory has no hdfs_namenode hosts"),
+        # Spark on YARN needs no masters, but YARN's NodeManagers.
+        ({**SPARK_STANDALONE, "hdfs_namenode": ["a"], "hdfs_datanode": ["a"], "yarn_resourcemanager": ["a"]},
+         "the inventory has no yarn_nodemanager hosts"),
+    ],
+    ids=["no-hadoop", "no-nodemanager"],
+)  # fmt: skip
+def test_an_experiment_needing_groups_the_inventory_lacks_is_refused(
+    tmp_path: Path, groups: dict[str, list[str]], missing: str
+) -> None:
+    run_id = f"refused-{tmp_path.name}"
+    experiment = ROOT / "experiments" / "interference-start-order-local.yml"
+    result = run_bench(inventory(tmp_path, groups), experiment, run_id)
+    assert_refused(result, run_id, missing, "interference-start-order-local needs them", "nothing was changed")
