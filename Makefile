@@ -13,14 +13,14 @@ export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 EXPERIMENT ?= experiments/sparkos-scheduler-local.yml
 # The interference specs need HDFS and YARN: their sandbox is inventories/local-interference.
 INVENTORY ?= $(if $(findstring interference-,$(notdir $(EXPERIMENT))),inventories/local-interference,inventories/local)
-SCENARIOS ?= zookeeper hadoop spark bench
+SCENARIOS ?= zookeeper hadoop spark
 
 .PHONY: help setup host venv image mirror test lint unit molecule bench cloud-test converge-bench analysis-bench provision-bench spark-scheduler-bench cell-overhead-bench clean-sandbox
 
 help:
 	@echo "make test      lint, unit tests and molecule scenarios ($(SCENARIOS)); all set-up included"
 	@echo "make bench     set up, run bench.yml on the local sandbox ($(EXPERIMENT) on $(INVENTORY)), print the results folder"
-	@echo "make lint | unit | molecule SCENARIOS='zookeeper hadoop spark bench'   one tier of the tests (or some scenarios)"
+	@echo "make lint | unit | molecule SCENARIOS='zookeeper hadoop spark'   one tier of the tests (or some scenarios)"
 	@echo "make cloud-test   only the cloud tests (provisioning against a local moto_server EC2 endpoint)"
 	@echo "make setup     only the set-up: apt packages, podman, virtualenv, host image, artifact mirror"
 

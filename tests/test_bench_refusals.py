@@ -1,6 +1,6 @@
 """bench.yml refuses an experiment the inventory cannot run before it touches anything: no host is
-provisioned or contacted, and no results folder is created for the run (molecule/bench checks a
-malformed spec the same way).
+provisioned or contacted, and no results folder is created for the run (molecule/spark's
+test_bench.py checks a malformed spec the same way).
 
 The inventory's hosts point at a closed loopback port: if anything tried to reach them, the run
 would show UNREACHABLE instead of the refusal, and the test would fail.

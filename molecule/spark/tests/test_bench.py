@@ -71,8 +71,8 @@ def bench_command(spec: Path, run_id: str) -> list[str]:
     inventory = Path(os.environ["MOLECULE_INVENTORY_FILE"]).parent
     extra_vars = {
         "experiment": spec, "run_id": run_id, "converge": "false", "stacklab_target": "static",
-        "spark_cluster_name": "molecule-bench", "sandbox_network": "stacklab-molecule-bench",
-        "sandbox_subnet": "10.89.83.0/24",
+        "spark_cluster_name": "molecule-spark", "sandbox_network": "stacklab-molecule-spark",
+        "sandbox_subnet": "10.89.81.0/24",
     }  # fmt: skip
     options = [arg for name, value in extra_vars.items() for arg in ("-e", f"{name}={value}")]
     return ["ansible-playbook", str(ROOT / "bench.yml"), "-i", str(inventory), *options]
@@ -174,7 +174,7 @@ def test_two_tenants_record_both_allocation_timelines_and_host_metrics(write_spe
         tasks = [s["value"] for s in samples if s["metric"] == "active_tasks" and s["labels"].get("tenant") == tenant]
         assert tasks and max(tasks) > 0, f"no running tasks seen for {tenant}"
     hosts = {s["labels"]["host"] for s in samples if s["metric"] == "cpu_busy"}
-    assert hosts == {"bn1", "bn2"}
+    assert hosts == {"sp1", "sp2", "sp3"}
     capacity = [s["value"] for s in samples if s["metric"] == "capacity_cpus"]
     assert capacity and capacity[-1] == 4
 
