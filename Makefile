@@ -11,15 +11,16 @@ export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 # Overridable: `make bench EXPERIMENT=experiments/...`
 EXPERIMENT ?= experiments/sparkos-scheduler-local.yml
-# The interference specs need HDFS and YARN: their sandbox is inventories/local-interference.
-INVENTORY ?= $(if $(findstring interference-,$(notdir $(EXPERIMENT))),inventories/local-interference,inventories/local)
+# Empty: the experiment's own (`stacklab inventory`: inventories/<target>; on the local sandbox a
+# stack with Hadoop runs on inventories/local-interference).
+INVENTORY ?=
 SCENARIOS ?= zookeeper hadoop spark
 
 .PHONY: help setup host venv image mirror test lint unit molecule bench cloud-test converge-bench analysis-bench provision-bench spark-scheduler-bench cell-overhead-bench clean-sandbox
 
 help:
 	@echo "make test      lint, unit tests and molecule scenarios ($(SCENARIOS)); all set-up included"
-	@echo "make bench     set up, run bench.yml on the local sandbox ($(EXPERIMENT) on $(INVENTORY)), print the results folder"
+	@echo "make bench     set up, run bench.yml on the local sandbox ($(EXPERIMENT)), print the results folder"
 	@echo "make lint | unit | molecule SCENARIOS='zookeeper hadoop spark'   one tier of the tests (or some scenarios)"
 	@echo "make cloud-test   only the cloud tests (provisioning against a local moto_server EC2 endpoint)"
 	@echo "make setup     only the set-up: apt packages, podman, virtualenv, host image, artifact mirror"
@@ -64,7 +65,8 @@ test: setup
 	@bash scripts/run-tests "$(SCENARIOS)"
 
 bench: setup
-	ansible-playbook bench.yml -i $(INVENTORY) -e experiment=$(EXPERIMENT)
+	inventory="$(or $(INVENTORY),$$(stacklab inventory $(EXPERIMENT)))"; \
+	ansible-playbook bench.yml -i "$$inventory" -e experiment=$(EXPERIMENT)
 
 converge-bench: setup
 	python bench/converge.py
@@ -82,4 +84,5 @@ provision-bench: venv
 	python bench/provision.py
 
 clean-sandbox: venv
-	ansible-playbook playbooks/teardown.yml -i $(INVENTORY)
+	inventory="$(or $(INVENTORY),$$(stacklab inventory $(EXPERIMENT)))"; \
+	ansible-playbook playbooks/teardown.yml -i "$$inventory"

@@ -85,6 +85,18 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def cmd_inventory(args: argparse.Namespace) -> int:
+    from .bench import default_inventory
+
+    try:
+        spec = load(args.spec).spec
+    except SpecError as error:
+        print(error, file=sys.stderr)
+        return 1
+    print(default_inventory(Path(), args.target or spec["target"], spec["stack"]["frameworks"]))
+    return 0
+
+
 def cmd_bench(args: argparse.Namespace) -> int:
     from .bench import run_bench
 
@@ -118,6 +130,11 @@ def parser() -> argparse.ArgumentParser:
     bench.add_argument("--project", type=Path, default=Path.cwd(), help="the stacklab checkout (default: here)")
     bench.add_argument("--teardown", action="store_true", help="remove the hosts afterwards")
     bench.set_defaults(run=cmd_bench)
+
+    inventory = commands.add_parser("inventory", help="print the inventory stacklab bench and make bench use for SPEC")
+    inventory.add_argument("spec", type=Path, metavar="SPEC")
+    inventory.add_argument("--target", choices=["local", "ec2", "eucalyptus", "static"])
+    inventory.set_defaults(run=cmd_inventory)
 
     report = commands.add_parser("report", help="write RESULTS/report/report.html")
     report.add_argument("results", type=Path)

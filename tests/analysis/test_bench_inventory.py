@@ -1,5 +1,5 @@
-"""`stacklab bench` picks the inventory a spec runs on: inventories/<target>, and on the local
-sandbox the interference sandbox for a stack with Hadoop."""
+"""`stacklab bench` (and `make bench`, through `stacklab inventory`) picks the inventory a spec runs
+on: inventories/<target>, and on the local sandbox the interference sandbox for a stack with Hadoop."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from stacklab.bench import default_inventory
+from stacklab.cli import main
 from stacklab.spec import load
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -23,3 +24,16 @@ def test_every_shipped_spec_has_its_default_inventory(spec: Path) -> None:
 
 def test_a_cloud_target_keeps_its_own_inventory() -> None:
     assert default_inventory(ROOT, "ec2", ["zookeeper", "hadoop"]) == ROOT / "inventories" / "ec2"
+
+
+def test_stacklab_inventory_prints_it_for_make_and_refuses_a_bad_spec(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    assert main(["inventory", str(ROOT / "experiments" / "interference-start-order-local.yml")]) == 0
+    assert capsys.readouterr().out == "inventories/local-interference\n"
+    assert main(["inventory", str(ROOT / "experiments" / "sparkos-scheduler-local.yml"), "--target", "ec2"]) == 0
+    assert capsys.readouterr().out == "inventories/ec2\n"
+    bad = tmp_path / "bad.yml"
+    bad.write_text("name: bad\n")
+    assert main(["inventory", str(bad)]) == 1
+    assert capsys.readouterr().out == "", "nothing on standard output for make to use"
