@@ -14,7 +14,7 @@ EXPERIMENT ?= experiments/sparkos-scheduler-local.yml
 # Empty: the experiment's own (`stacklab inventory`: inventories/<target>; on the local sandbox a
 # stack with Hadoop runs on inventories/local-interference).
 INVENTORY ?=
-SCENARIOS ?= zookeeper hadoop spark
+SCENARIOS ?= zookeeper hadoop spark storm
 
 .PHONY: help setup host venv image mirror test lint unit molecule bench cloud-test converge-bench analysis-bench provision-bench spark-scheduler-bench cell-overhead-bench clean-sandbox
 

@@ -15,7 +15,7 @@ import pytest
 from samples_jsonl import StaleAttempt, append_samples, claim_attempt, finished_cells
 from stacklab.cells import CellFailed, cell_samples, tenant_commands
 from stacklab.spec import plan
-from stacklab.workloads import batch_inputs
+from stacklab.workloads import batch_inputs, streaming_workers
 from stacklab_progress import Progress, duration
 
 SPEC: dict[str, Any] = {
@@ -113,6 +113,33 @@ def test_batch_tenants_get_their_frameworks_command_with_size_and_seed() -> None
 def test_a_batch_tenant_whose_command_is_not_installed_fails_the_cell() -> None:
     with pytest.raises(CellFailed, match="no stacklab-spark command"):
         tenant_commands(plan(BATCH_SPEC).cells[0], {"stacklab-mapreduce": "/bin/true"}, inter_trial_wait=0)
+
+
+STREAMING_SPEC: dict[str, Any] = {
+    "name": "streaming",
+    "stack": {"frameworks": ["storm", "hadoop"]},
+    "tenants": [
+        {"name": "storm", "framework": "storm", "workload": "wordcount", "options": {"rate": 500}},
+        {"name": "hadoop", "framework": "hadoop", "workload": "wordcount", "start_offset": 10},
+    ],
+    "matrix": {"storm.workers": [1, 3]},
+    "trials": 1,
+}
+
+
+def test_the_streaming_tenant_gets_stacklab_storm_with_every_option_spelled_out() -> None:
+    cell = plan(STREAMING_SPEC).cells[-1]
+    storm, hadoop = tenant_commands(cell, {**BATCH_COMMANDS, "stacklab-storm": "/usr/local/bin/stacklab-storm"}, 0)
+    assert storm["argv"] == [
+        "/usr/local/bin/stacklab-storm", "wordcount", "--duration-s", "60", "--random-seed", "1", "--rate", "500",
+        "--sample-interval-s", "5", "--workers", "3",
+    ]  # fmt: skip
+    assert storm["env"] == {"STACKLAB_APP_NAME": "storm"} and hadoop["argv"][1] == "wordcount"
+
+
+def test_the_slots_a_run_needs_are_its_largest_topology() -> None:
+    assert streaming_workers(plan(STREAMING_SPEC).cells) == 3
+    assert streaming_workers(plan(BATCH_SPEC).cells) == 0
 
 
 def test_a_batch_run_is_one_measured_job_not_a_warm_up() -> None:

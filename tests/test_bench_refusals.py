@@ -63,3 +63,26 @@ def test_an_experiment_needing_groups_the_inventory_lacks_is_refused(
     experiment = ROOT / "experiments" / "interference-start-order-local.yml"
     result = run_bench(inventory(tmp_path, groups), experiment, run_id)
     assert_refused(result, run_id, missing, "interference-start-order-local needs them", "nothing was changed")
+
+
+def test_a_topology_wanting_more_workers_than_the_supervisors_have_slots_is_refused(tmp_path: Path) -> None:
+    """interference-streaming-local's Storm tenant takes 1 worker; the inventory's one supervisor
+    offers none (storm_supervisor_slots: 0 set on it, as a mistaken inventory would)."""
+    groups = {
+        "zookeeper": ["a"],
+        "hdfs_namenode": ["a"],
+        "hdfs_datanode": ["a"],
+        "yarn_resourcemanager": ["a"],
+        "yarn_nodemanager": ["a"],
+        "storm_nimbus": ["a"],
+        "storm_supervisor": ["b"],
+        "bench_client": ["a"],
+    }
+    hosts = inventory(tmp_path, groups)
+    document = yaml.safe_load(hosts.read_text())
+    document["all"]["children"]["storm_supervisor"]["hosts"]["b"] = {**UNREACHABLE_HOST, "storm_supervisor_slots": 0}
+    hosts.write_text(yaml.safe_dump(document))
+    run_id = f"refused-{tmp_path.name}"
+    experiment = ROOT / "experiments" / "interference-streaming-local.yml"
+    result = run_bench(hosts, experiment, run_id)
+    assert_refused(result, run_id, "takes 1 workers, more than the 0 worker slots", "nothing was changed")

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from .sparkperf import samples_from_jar_output
-from .workloads import WORKLOADS, batch_arguments, spark_perf_arguments
+from .workloads import STREAMING_COMMAND, WORKLOADS, batch_arguments, spark_perf_arguments, streaming_arguments
 
 # How a driver names its application at the resource manager, so that allocation timelines can
 # tell the tenants apart (the spark-perf jar reads it; see roles/spark_perf).
@@ -23,8 +23,8 @@ class CellFailed(RuntimeError):
 def tenant_commands(cell: dict[str, Any], commands: dict[str, str], inter_trial_wait: float) -> list[dict[str, Any]]:
     """bench_tenants' input for the cell: every tenant's argv, environment and start offset.
 
-    `commands` maps a workload's command name (spark-perf, stacklab-spark, stacklab-mapreduce) to
-    the installed command's path."""
+    `commands` maps a workload's command name (spark-perf, stacklab-spark, stacklab-mapreduce,
+    stacklab-storm) to the installed command's path."""
     runs = []
     for tenant in cell["tenants"]:
         workload = WORKLOADS[(tenant["framework"], tenant["workload"])]
@@ -34,6 +34,8 @@ def tenant_commands(cell: dict[str, Any], commands: dict[str, str], inter_trial_
             raise CellFailed(f"tenant {tenant['name']}: no {workload.command} command is installed on bench_client")
         if workload.command == "spark-perf":
             arguments = spark_perf_arguments(tenant["workload"], tenant["options"], inter_trial_wait)
+        elif workload.command == STREAMING_COMMAND:
+            arguments = streaming_arguments(tenant["workload"], tenant["options"])
         else:
             arguments = batch_arguments(tenant["workload"], tenant["options"])
         argv = [commands[workload.command], *arguments]

@@ -73,8 +73,18 @@ BATCH_WORKLOADS = ("wordcount", "grep", "naive-bayes")
 BATCH_COMMANDS = {"hadoop": "stacklab-mapreduce", "spark": "stacklab-spark"}
 # What a batch cell runs with when its spec leaves an option out (passed explicitly to the commands).
 BATCH_DEFAULTS = {"input_mb": 64, "random_seed": 1}
-_STREAMING = {"rate": _COUNT, "duration_s": _COUNT, "workers": _COUNT}
-_STORM = "arrives with the Storm issue (#8)"
+# The streaming topology (roles/bench_workloads, stacklab-storm): sentences a second, seconds of
+# measurement, worker JVMs (one slot each), the generator's seed, seconds between samples.
+_STREAMING = {
+    "rate": _COUNT,
+    "duration_s": _COUNT,
+    "workers": _COUNT,
+    "random_seed": _SEED,
+    "sample_interval_s": _COUNT,
+}
+STREAMING_COMMAND = "stacklab-storm"
+# What a streaming cell runs with when its spec leaves an option out (passed explicitly).
+STREAMING_DEFAULTS = {"rate": 200, "duration_s": 60, "workers": 1, "random_seed": 1, "sample_interval_s": 5}
 
 
 def _catalog() -> dict[tuple[str, str], Workload]:
@@ -95,7 +105,7 @@ def _catalog() -> dict[tuple[str, str], Workload]:
             for framework, command in BATCH_COMMANDS.items()
             for name in BATCH_WORKLOADS
         ),
-        Workload("storm", "wordcount", _STREAMING, runner="command", missing=_STORM),
+        Workload("storm", "wordcount", _STREAMING, runner="command", command=STREAMING_COMMAND),
     ]
     return {(workload.framework, workload.name): workload for workload in workloads}
 
@@ -110,8 +120,17 @@ def workloads_of(framework: str) -> list[str]:
 
 def batch_arguments(workload: str, options: dict[str, Any]) -> list[str]:
     """stacklab-mapreduce's or stacklab-spark's command line for one run of a batch workload."""
+    return _arguments(workload, {**BATCH_DEFAULTS, **options})
+
+
+def streaming_arguments(workload: str, options: dict[str, Any]) -> list[str]:
+    """stacklab-storm's command line for one run of the streaming topology."""
+    return _arguments(workload, {**STREAMING_DEFAULTS, **options})
+
+
+def _arguments(workload: str, options: dict[str, Any]) -> list[str]:
     arguments = [workload]
-    for name, value in sorted({**BATCH_DEFAULTS, **options}.items()):
+    for name, value in sorted(options.items()):
         arguments += ["--" + name.replace("_", "-"), str(value)]
     return arguments
 
@@ -141,6 +160,20 @@ def batch_inputs(cells: list[dict[str, Any]]) -> list[dict[str, Any]]:
                     "random_seed": key[2],
                 }
     return sorted(inputs.values(), key=lambda item: (item["input_mb"], item["labelled"], item["random_seed"]))
+
+
+def streaming_workers(cells: list[dict[str, Any]]) -> int:
+    """The most worker slots any one streaming tenant of the cells takes (0 without one): bench.yml
+    refuses a run whose topology could never be scheduled, before anything changes."""
+    return max(
+        (
+            int({**STREAMING_DEFAULTS, **tenant["options"]}["workers"])
+            for cell in cells
+            for tenant in cell["tenants"]
+            if WORKLOADS[(tenant["framework"], tenant["workload"])].command == STREAMING_COMMAND
+        ),
+        default=0,
+    )
 
 
 def spark_perf_arguments(workload: str, options: dict[str, Any], inter_trial_wait: float) -> list[str]:

@@ -39,6 +39,7 @@ spec: {description: The spec with defaults filled in., type: dict, returned: suc
 total: {description: Cells in the whole matrix., type: int, returned: success}
 done: {description: Cells already recorded., type: int, returned: success}
 pending: {description: "Cells to run now, in order, each with its runner (command or tasks).", type: list, returned: success}
+storm_workers: {description: "The most Storm worker slots one streaming tenant of the run takes (0 without one).", type: int, returned: success}
 inputs: {description: "The batch inputs the pending cells read, once each: command, labelled, input_mb, random_seed.", type: list, returned: success}
 attempt: {description: "This attempt at the run (UTC time, sortable), e.g. 20261122T020243.123456.", type: str, returned: success}
 """
@@ -75,7 +76,7 @@ def main() -> None:
     )
     try:
         from stacklab.spec import SpecError, load, missing_workloads
-        from stacklab.workloads import WORKLOADS, batch_inputs
+        from stacklab.workloads import WORKLOADS, batch_inputs, streaming_workers
     except ImportError as error:
         module.fail_json(msg=f"the stacklab package is not importable by this Python ({error}); run `make venv`")
     experiment = Path(module.params["experiment"])
@@ -131,6 +132,7 @@ def main() -> None:
         done=len(plan.cells) - len(pending),
         pending=pending,
         inputs=batch_inputs(pending),
+        storm_workers=streaming_workers(plan.cells),
         attempt=attempt,
     )
 
