@@ -12,6 +12,7 @@ import pytest
 from stacklab.workloads import BATCH_WORKLOADS, WORKLOADS
 
 SHARED = Path(__file__).resolve().parent.parent / "roles/bench_workloads/files/src/shared/stacklab/workloads"
+STORM = Path(__file__).resolve().parent.parent / "roles/bench_workloads/files/src/storm/stacklab/workloads/storm"
 
 PROBE = """
 import stacklab.workloads.TextGenerator;
@@ -53,6 +54,12 @@ def test_the_jar_takes_exactly_the_workloads_and_options_the_analysis_knows() ->
     for framework in ("hadoop", "spark"):
         for workload in BATCH_WORKLOADS:
             assert {name.replace("_", "-") for name in WORKLOADS[(framework, workload)].options} <= flags
+
+
+def test_the_topology_takes_exactly_the_streaming_options_the_analysis_knows() -> None:
+    options = (STORM / "StreamOptions.java").read_text()
+    flags = set(re.findall(r'"--([a-z-]+)"', options.split("VALUED =")[1].split(";")[0]))
+    assert flags == {name.replace("_", "-") for name in WORKLOADS[("storm", "wordcount")].options}
 
 
 def test_a_part_is_the_same_bytes_for_the_same_seed_and_differs_otherwise(generator: Path) -> None:

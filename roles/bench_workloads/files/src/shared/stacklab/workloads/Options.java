@@ -27,7 +27,8 @@ public final class Options {
     this.keepOutput = values.get("keep-output");
   }
 
-  private static int positive(String text, String name) {
+  /** A whole number of at least 1 given as option {@code name}; IllegalArgumentException naming it otherwise. */
+  public static int positive(String text, String name) {
     int value;
     try {
       value = Integer.parseInt(text);

@@ -3,6 +3,7 @@ package stacklab.workloads.storm;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import stacklab.workloads.Options;
 
 /** stacklab-storm's command line: {@code wordcount [--rate N] [--duration-s N] [--workers N] ...}. */
 public final class StreamOptions {
@@ -24,25 +25,12 @@ public final class StreamOptions {
 
   private StreamOptions(String workload, Map<String, String> values) {
     this.workload = workload;
-    this.rate = positive(values.getOrDefault("rate", "200"), "--rate");
-    this.durationS = positive(values.getOrDefault("duration-s", "60"), "--duration-s");
-    this.workers = positive(values.getOrDefault("workers", "1"), "--workers");
+    this.rate = Options.positive(values.getOrDefault("rate", "200"), "--rate");
+    this.durationS = Options.positive(values.getOrDefault("duration-s", "60"), "--duration-s");
+    this.workers = Options.positive(values.getOrDefault("workers", "1"), "--workers");
     this.seed = Long.parseLong(values.getOrDefault("random-seed", "1"));
-    this.sampleIntervalS = positive(values.getOrDefault("sample-interval-s", "5"), "--sample-interval-s");
+    this.sampleIntervalS = Options.positive(values.getOrDefault("sample-interval-s", "5"), "--sample-interval-s");
     this.detach = values.containsKey("detach");
-  }
-
-  private static int positive(String text, String name) {
-    int value;
-    try {
-      value = Integer.parseInt(text);
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(name + " must be a whole number, got " + text);
-    }
-    if (value < 1) {
-      throw new IllegalArgumentException(name + " must be at least 1, got " + value);
-    }
-    return value;
   }
 
   /** Throws IllegalArgumentException naming the problem. */
