@@ -120,8 +120,9 @@ public final class Main {
     report.sample("complete_latency_mean", round((double) stats.get("complete_latency_ms")), "ms");
     report.sample("acked_total", (long) stats.get("acked"), "tuples");
     report.sample("failed_total", (long) stats.get("failed"), "tuples");
-    Runtime.getRuntime().removeShutdownHook(killer);
+    // The hook stays until the kill has succeeded: a failed kill still leaves it to try on exit.
     Admin.kill(client, name, 0, 120_000L);
+    Runtime.getRuntime().removeShutdownHook(killer);
     report.finish();
   }
 
