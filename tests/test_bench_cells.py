@@ -127,12 +127,12 @@ STREAMING_SPEC: dict[str, Any] = {
 }
 
 
-def test_the_streaming_tenant_gets_stacklab_storm_with_every_option_spelled_out() -> None:
+def test_the_streaming_tenant_gets_stacklab_storm_with_every_option_spelled_out_and_replaces_leftovers() -> None:
     cell = plan(STREAMING_SPEC).cells[-1]
     storm, hadoop = tenant_commands(cell, {**BATCH_COMMANDS, "stacklab-storm": "/usr/local/bin/stacklab-storm"}, 0)
     assert storm["argv"] == [
         "/usr/local/bin/stacklab-storm", "wordcount", "--duration-s", "60", "--random-seed", "1", "--rate", "500",
-        "--sample-interval-s", "5", "--workers", "3",
+        "--sample-interval-s", "5", "--workers", "3", "--replace",
     ]  # fmt: skip
     assert storm["env"] == {"STACKLAB_APP_NAME": "storm"} and hadoop["argv"][1] == "wordcount"
 

@@ -113,7 +113,51 @@ def instances_by_group(moto: MotoEc2, run_id: str) -> dict[str, list[dict[str, A
     return groups
 
 
-def test_provision_three_node_groups(moto: MotoEc2, tmp_path: Path, layout: Any) -> None:
+def inventory_plugin_lists_the_run(moto: MotoEc2) -> None:
+    """The ec2 inventory's plugin groups run three's hosts by their tags (another run exists)."""
+    listing = subprocess.run(
+        ["ansible-inventory", "-i", "inventories/ec2", "--list"],
+        cwd=ROOT,
+        env={**moto.env, "STACKLAB_RUN_ID": "three"},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    inventory = json.loads(listing.stdout)
+    groups = instances_by_group(moto, "three")
+    names = {name: sorted(f"{name}_{i['InstanceId']}" for i in instances) for name, instances in groups.items()}
+    assert sorted(inventory["zookeeper"]["hosts"]) == names["control"]
+    assert sorted(inventory["spark_master"]["hosts"]) == names["control"]
+    assert sorted(inventory["spark_worker"]["hosts"]) == names["worker"]
+    assert inventory["bench_client"]["hosts"] == names["client"] == sorted(inventory["spark_history"]["hosts"])
+    # Only this run's hosts: the other run's are not listed.
+    assert len(inventory["cloud"]["hosts"]) == 6
+    worker = next(i for i in groups["worker"] if f"worker_{i['InstanceId']}" == names["worker"][0])
+    # ansible-inventory marks values from the cloud as unsafe (not templated): {"__ansible_unsafe": value}.
+    address = inventory["_meta"]["hostvars"][names["worker"][0]]["ansible_host"]
+    assert address in (worker["PublicIpAddress"], {"__ansible_unsafe": worker["PublicIpAddress"]})
+    # The run's key, as the group_vars render it for a host the plugin found.
+    rendered = subprocess.run(
+        [
+            "ansible",
+            names["worker"][0],
+            "-i",
+            "inventories/ec2",
+            "-m",
+            "ansible.builtin.debug",
+            "-a",
+            "var=ansible_ssh_private_key_file",
+        ],
+        cwd=ROOT,
+        env={**moto.env, "STACKLAB_RUN_ID": "three", "HOME": "/home/someone"},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "ansible_ssh_private_key_file: /home/someone/.ssh/stacklab/stacklab-three.pem" in rendered.stdout
+
+
+def test_provision_three_node_groups_listed_by_the_inventory_plugin(moto: MotoEc2, tmp_path: Path, layout: Any) -> None:
     started = datetime.datetime.now(datetime.UTC)
     output = ok(provision(moto, tmp_path, "three", layout(LAYOUT)))
     assert "cost estimate for run three: 6 instances" in output
@@ -155,15 +199,17 @@ def test_provision_three_node_groups(moto: MotoEc2, tmp_path: Path, layout: Any)
     assert "changed=0" in again
     assert sum(len(i) for i in instances_by_group(moto, "three").values()) == 6
 
+    ok(provision(moto, tmp_path, "other", layout(ONE_GROUP)))
+    inventory_plugin_lists_the_run(moto)
+    ok(teardown(moto, tmp_path, "other"))
     ok(teardown(moto, tmp_path, "three"))
     nothing_left(moto, "three")
     assert not key_file.exists()
 
 
-def test_security_group_opens_only_ssh_to_the_admin_network(moto: MotoEc2, tmp_path: Path, layout: Any) -> None:
-    ok(provision(moto, tmp_path, "rules", layout(ONE_GROUP)))
+def security_group_opens_only_ssh_to_the_admin_network(moto: MotoEc2, run_id: str) -> None:
     ec2 = moto.client()
-    (group,) = ec2.describe_security_groups(Filters=[{"Name": "tag:stacklab:run-id", "Values": ["rules"]}])[
+    (group,) = ec2.describe_security_groups(Filters=[{"Name": "tag:stacklab:run-id", "Values": [run_id]}])[
         "SecurityGroups"
     ]
     cidr_rules = [
@@ -179,59 +225,14 @@ def test_security_group_opens_only_ssh_to_the_admin_network(moto: MotoEc2, tmp_p
             world = [r for r in permission["IpRanges"] if r["CidrIp"] == "0.0.0.0/0"]
             world += [r for r in permission.get("Ipv6Ranges", []) if r["CidrIpv6"] == "::/0"]
             assert not world or (permission.get("FromPort"), permission.get("ToPort")) == (22, 22), any_group["GroupId"]
-    ok(teardown(moto, tmp_path, "rules"))
 
 
-def test_inventory_plugin_groups_hosts_by_tags(moto: MotoEc2, tmp_path: Path, layout: Any) -> None:
-    ok(provision(moto, tmp_path, "inv", layout(LAYOUT)))
-    ok(provision(moto, tmp_path, "other", layout(ONE_GROUP)))
-    listing = subprocess.run(
-        ["ansible-inventory", "-i", "inventories/ec2", "--list"],
-        cwd=ROOT,
-        env={**moto.env, "STACKLAB_RUN_ID": "inv"},
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    inventory = json.loads(listing.stdout)
-    groups = instances_by_group(moto, "inv")
-    names = {name: sorted(f"{name}_{i['InstanceId']}" for i in instances) for name, instances in groups.items()}
-    assert sorted(inventory["zookeeper"]["hosts"]) == names["control"]
-    assert sorted(inventory["spark_master"]["hosts"]) == names["control"]
-    assert sorted(inventory["spark_worker"]["hosts"]) == names["worker"]
-    assert inventory["bench_client"]["hosts"] == names["client"] == sorted(inventory["spark_history"]["hosts"])
-    # Only this run's hosts: the other run's are not listed.
-    assert len(inventory["cloud"]["hosts"]) == 6
-    worker = next(i for i in groups["worker"] if f"worker_{i['InstanceId']}" == names["worker"][0])
-    # ansible-inventory marks values from the cloud as unsafe (not templated): {"__ansible_unsafe": value}.
-    address = inventory["_meta"]["hostvars"][names["worker"][0]]["ansible_host"]
-    assert address in (worker["PublicIpAddress"], {"__ansible_unsafe": worker["PublicIpAddress"]})
-    # The run's key, as the group_vars render it for a host the plugin found.
-    rendered = subprocess.run(
-        [
-            "ansible",
-            names["worker"][0],
-            "-i",
-            "inventories/ec2",
-            "-m",
-            "ansible.builtin.debug",
-            "-a",
-            "var=ansible_ssh_private_key_file",
-        ],
-        cwd=ROOT,
-        env={**moto.env, "STACKLAB_RUN_ID": "inv", "HOME": "/home/someone"},
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    assert "ansible_ssh_private_key_file: /home/someone/.ssh/stacklab/stacklab-inv.pem" in rendered.stdout
-    ok(teardown(moto, tmp_path, "inv"))
-    ok(teardown(moto, tmp_path, "other"))
-
-
-def test_teardown_of_one_run_leaves_another_alone(moto: MotoEc2, tmp_path: Path, layout: Any) -> None:
+def test_teardown_of_one_run_leaves_another_alone_and_groups_open_only_ssh(
+    moto: MotoEc2, tmp_path: Path, layout: Any
+) -> None:
     ok(provision(moto, tmp_path, "keep", layout(ONE_GROUP)))
     ok(provision(moto, tmp_path, "drop", layout(ONE_GROUP)))
+    security_group_opens_only_ssh_to_the_admin_network(moto, "keep")
     before = run_resources(moto, "keep")
     output = ok(teardown(moto, tmp_path, "drop"))
     assert "run drop: deleted 2 instances" in output

@@ -124,8 +124,11 @@ def batch_arguments(workload: str, options: dict[str, Any]) -> list[str]:
 
 
 def streaming_arguments(workload: str, options: dict[str, Any]) -> list[str]:
-    """stacklab-storm's command line for one run of the streaming topology."""
-    return _arguments(workload, {**STREAMING_DEFAULTS, **options})
+    """stacklab-storm's command line for one run of the streaming topology in a cell.
+
+    `--replace`: a topology of the tenant's name still running was left by an interrupted cell of
+    this run (its command SIGKILLed before it could kill it): the cell kills it rather than fail."""
+    return [*_arguments(workload, {**STREAMING_DEFAULTS, **options}), "--replace"]
 
 
 def _arguments(workload: str, options: dict[str, Any]) -> list[str]:

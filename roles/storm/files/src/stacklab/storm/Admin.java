@@ -30,8 +30,7 @@ public final class Admin {
   private Admin() {}
 
   public static void main(String[] args) {
-    if (args.length == 0 || !List.of("cluster", "topology", "kill").contains(args[0])
-        || (args[0].equals("cluster") ? args.length != 1 : args.length < 2)) {
+    if (args.length == 0 || !List.of("cluster", "topology", "kill").contains(args[0]) || !wellFormed(args)) {
       System.err.println(USAGE);
       System.exit(2);
     }
@@ -41,7 +40,7 @@ public final class Admin {
         case "cluster" -> System.out.println(json(cluster(client)));
         case "topology" -> System.out.println(json(topology(client, args[1])));
         default -> {
-          int wait = args.length == 4 && args[2].equals("--wait") ? Integer.parseInt(args[3]) : 0;
+          int wait = args.length == 4 ? Integer.parseInt(args[3]) : 0;
           kill(client, args[1], wait, 60_000L + wait * 1000L);
           System.out.println(json(Map.of("killed", args[1])));
         }
@@ -104,6 +103,16 @@ public final class Admin {
 
   /** Kills a topology (its spouts deactivated for waitSecs first) and waits until Nimbus no
    *  longer lists it. */
+  /** cluster alone; topology NAME; kill NAME, optionally --wait SECONDS (nothing else: a misspelled
+   *  option must not pass for a kill without it). */
+  private static boolean wellFormed(String[] args) {
+    return switch (args[0]) {
+      case "cluster" -> args.length == 1;
+      case "topology" -> args.length == 2;
+      default -> args.length == 2 || (args.length == 4 && args[2].equals("--wait"));
+    };
+  }
+
   public static void kill(Nimbus.Iface client, String name, int waitSecs, long timeoutMillis) throws Exception {
     KillOptions options = new KillOptions();
     options.set_wait_secs(waitSecs);

@@ -22,6 +22,7 @@ import stacklab.workloads.Report;
  */
 public final class Main {
   private static final long STARTUP_TIMEOUT_MS = 300_000L;
+  private static final long SLOTS_FREED_TIMEOUT_MS = 60_000L;
 
   private Main() {}
 
@@ -37,6 +38,9 @@ public final class Main {
     String name = options.topologyName();
     try (NimbusClient nimbus = NimbusClient.Builder.withConf(Utils.readStormConfig()).build()) {
       Nimbus.Iface client = nimbus.getClient();
+      if (options.replace && Admin.isListed(client, name)) {
+        replace(client, options, name);
+      }
       String refusal = refusal(client, options, name);
       if (refusal != null) {
         System.err.println("stacklab-storm: " + refusal + "; nothing was submitted");
@@ -44,6 +48,25 @@ public final class Main {
       }
       run(client, options, name);
     }
+  }
+
+  /** Kills the topology of this name that an interrupted run left (its process was SIGKILLed, so
+   *  its own kill never ran), and waits a while for Nimbus to count its slots as free again. */
+  private static void replace(Nimbus.Iface client, StreamOptions options, String name) throws Exception {
+    Admin.kill(client, name, 0, 120_000L);
+    System.err.println("stacklab-storm: killed topology " + name + ", left running by an earlier run");
+    long deadline = System.currentTimeMillis() + SLOTS_FREED_TIMEOUT_MS;
+    while (freeSlots(client) < options.workers && System.currentTimeMillis() < deadline) {
+      Thread.sleep(500);
+    }
+  }
+
+  private static int freeSlots(Nimbus.Iface client) throws Exception {
+    int free = 0;
+    for (SupervisorSummary supervisor : client.getClusterInfo().get_supervisors()) {
+      free += supervisor.get_num_workers() - supervisor.get_num_used_workers();
+    }
+    return free;
   }
 
   /** Why the cluster cannot take this topology now, or null. */

@@ -8,9 +8,10 @@ import stacklab.workloads.Options;
 /** stacklab-storm's command line: {@code wordcount [--rate N] [--duration-s N] [--workers N] ...}. */
 public final class StreamOptions {
   public static final String USAGE = "wordcount [--rate TUPLES_PER_S] [--duration-s N] [--workers N] [--random-seed S]"
-      + " [--sample-interval-s N] [--detach]";
+      + " [--sample-interval-s N] [--detach] [--replace]";
   private static final Set<String> VALUED =
       Set.of("--rate", "--duration-s", "--workers", "--random-seed", "--sample-interval-s");
+  private static final Set<String> FLAGS = Set.of("--detach", "--replace");
 
   public final String workload;
   /** Sentences a second that the spouts emit together. */
@@ -22,6 +23,9 @@ public final class StreamOptions {
   public final int sampleIntervalS;
   /** Submit, wait for the first completed tuple tree, and leave the topology running. */
   public final boolean detach;
+  /** Kill a running topology of the same name first (bench.yml: one an interrupted cell left), instead
+   *  of refusing to submit. */
+  public final boolean replace;
 
   private StreamOptions(String workload, Map<String, String> values) {
     this.workload = workload;
@@ -31,6 +35,7 @@ public final class StreamOptions {
     this.seed = Long.parseLong(values.getOrDefault("random-seed", "1"));
     this.sampleIntervalS = Options.positive(values.getOrDefault("sample-interval-s", "5"), "--sample-interval-s");
     this.detach = values.containsKey("detach");
+    this.replace = values.containsKey("replace");
   }
 
   /** Throws IllegalArgumentException naming the problem. */
@@ -41,8 +46,8 @@ public final class StreamOptions {
     Map<String, String> values = new LinkedHashMap<>();
     for (int i = 1; i < args.length; i++) {
       String name = args[i];
-      if (name.equals("--detach")) {
-        values.put("detach", "true");
+      if (FLAGS.contains(name)) {
+        values.put(name.substring(2), "true");
       } else if (VALUED.contains(name) && i + 1 < args.length) {
         values.put(name.substring(2), args[++i]);
       } else {

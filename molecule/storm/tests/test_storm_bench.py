@@ -1,0 +1,116 @@
+"""bench.yml with the streaming tenant on the converged Storm cluster: a cell replaces the topology an
+interrupted cell left running and records throughput, latency and host metrics; a cell cut by its
+timeout fails and leaves no topology behind.
+
+bench.yml runs from the controller with the scenario's inventory, `converge=false` (molecule has
+converged the hosts) and `stacklab_target=static` (the hosts exist; nothing is provisioned).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+import testinfra
+import yaml
+from stacklab.polling import wait_until
+
+ROOT = Path(__file__).resolve().parents[3]
+RUN_DEADLINE_S = 600
+RATE = 100
+TENANT = "storm"  # the topology's name: bench.yml names it after its tenant
+
+
+def spec(name: str, duration_s: int, timeout: int) -> dict[str, Any]:
+    return {
+        "name": name,
+        "stack": {"frameworks": ["zookeeper", "storm"]},
+        "tenants": [
+            {
+                "name": TENANT,
+                "framework": "storm",
+                "workload": "wordcount",
+                "options": {"rate": RATE, "duration_s": duration_s, "workers": 2, "sample_interval_s": 5},
+            }
+        ],
+        "trials": 1,
+        "timeout": timeout,
+        "metrics": {"interval": 2.0},
+    }
+
+
+@pytest.fixture(scope="module")
+def client() -> testinfra.host.Host:
+    inventory = os.environ["MOLECULE_INVENTORY_FILE"]
+    return testinfra.get_host(f"ansible://st1?ansible_inventory={inventory}")
+
+
+def topologies(client: testinfra.host.Host) -> list[str] | None:
+    result = client.run("storm-admin cluster")
+    return [t["name"] for t in json.loads(result.stdout)["topologies"]] if result.rc == 0 else None
+
+
+def run_bench(document: dict[str, Any], tmp_path: Path) -> tuple[str, subprocess.CompletedProcess[str]]:
+    path = tmp_path / "spec.yml"
+    path.write_text(yaml.safe_dump(document))
+    run_id = f"{document['name']}-{int(time.time())}"
+    inventory = Path(os.environ["MOLECULE_INVENTORY_FILE"]).parent
+    extra_vars = {
+        "experiment": path, "run_id": run_id, "converge": "false", "stacklab_target": "static",
+        "sandbox_network": "stacklab-molecule-storm", "sandbox_subnet": "10.89.88.0/24",
+    }  # fmt: skip
+    options = [arg for name, value in extra_vars.items() for arg in ("-e", f"{name}={value}")]
+    env = {key: value for key, value in os.environ.items() if key != "CI"}
+    env.update(STACKLAB_PROGRESS="1", ANSIBLE_CONFIG=str(ROOT / "ansible.cfg"))
+    result = subprocess.run(
+        ["ansible-playbook", str(ROOT / "bench.yml"), "-i", str(inventory), *options],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=RUN_DEADLINE_S, check=False,
+    )  # fmt: skip
+    return run_id, result
+
+
+def samples_of(run_id: str) -> list[dict[str, Any]]:
+    path = ROOT / "results" / run_id / "samples.jsonl"
+    return [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
+
+
+def test_a_cell_replaces_a_leftover_topology_and_records_throughput_latency_and_host_metrics(
+    client: testinfra.host.Host, tmp_path: Path
+) -> None:
+    # What a bench run SIGKILLed mid-cell leaves: the tenant's topology, running, on 3 of the 4
+    # slots, so that the cell's 2 workers would not fit beside it.
+    leftover = client.run(f"STACKLAB_APP_NAME={TENANT} stacklab-storm wordcount --rate 10 --workers 3 --detach")
+    assert leftover.rc == 0, leftover.stderr
+
+    run_id, result = run_bench(spec("molecule-storm-cell", duration_s=20, timeout=300), tmp_path)
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
+    assert "[bench] 1/1 cells" in result.stderr
+
+    samples = samples_of(run_id)
+    measured = [s for s in samples if s["labels"].get("tenant") == TENANT]
+    assert all(s["labels"]["framework"] == "storm" and s["labels"]["test"] == "wordcount" for s in measured)
+    assert {s["labels"]["rate"] for s in measured if "rate" in s["labels"]} == {RATE}
+    by_metric: dict[str, list[float]] = {}
+    for sample in measured:
+        by_metric.setdefault(sample["metric"], []).append(sample["value"])
+    assert len(by_metric["throughput"]) >= 3 and all(latency > 0 for latency in by_metric["complete_latency"])
+    # The rate of the cell's topology, not the leftover's 10 a second.
+    assert abs(by_metric["mean_throughput"][0] - RATE) < RATE / 3, by_metric
+    assert by_metric["acked_total"][0] > 0 and by_metric["failed_total"][0] == 0
+    assert by_metric["startup_time"][0] > 0 and by_metric["app_time"][0] > 20
+    assert {s["labels"]["host"] for s in samples if s["metric"] == "cpu_busy"} == {"st1", "st2", "st3"}
+    assert topologies(client) == []
+
+
+def test_a_cell_cut_by_its_timeout_fails_and_kills_its_topology(client: testinfra.host.Host, tmp_path: Path) -> None:
+    run_id, result = run_bench(spec("molecule-storm-timeout", duration_s=600, timeout=60), tmp_path)
+    assert result.returncode != 0
+    assert f"tenant {TENANT}: killed at the cell's timeout" in result.stdout + result.stderr
+    assert not [s for s in samples_of(run_id) if s["metric"] == "cell_time"], "a failed cell records nothing"
+    # stacklab-storm kills its topology on SIGTERM (bench_tenants' first signal at the deadline).
+    wait_until(lambda: topologies(client) == [], 60, interval_s=2, what="no topology left running")
