@@ -98,6 +98,11 @@ def test_bad_input_is_refused_before_anything_is_submitted(
     assert (admin(client, "cluster") or {})["topologies"] == []
 
 
+def test_storm_admin_refuses_a_misspelled_option_rather_than_kill_without_it(client: testinfra.host.Host) -> None:
+    result = client.run("storm-admin kill some-topology --wiat 30")
+    assert result.rc == 2 and "usage: storm-admin" in result.stderr
+
+
 @pytest.fixture(scope="module")
 def running(client: testinfra.host.Host) -> Iterator[str]:
     """The WordCount topology submitted and left running (two workers: one on each supervisor),

@@ -101,8 +101,6 @@ public final class Admin {
     return byWindow == null ? 0L : byWindow.getOrDefault(ALL_TIME, 0L);
   }
 
-  /** Kills a topology (its spouts deactivated for waitSecs first) and waits until Nimbus no
-   *  longer lists it. */
   /** cluster alone; topology NAME; kill NAME, optionally --wait SECONDS (nothing else: a misspelled
    *  option must not pass for a kill without it). */
   private static boolean wellFormed(String[] args) {
@@ -113,6 +111,8 @@ public final class Admin {
     };
   }
 
+  /** Kills a topology (its spouts deactivated for waitSecs first) and waits until Nimbus no
+   *  longer lists it. */
   public static void kill(Nimbus.Iface client, String name, int waitSecs, long timeoutMillis) throws Exception {
     KillOptions options = new KillOptions();
     options.set_wait_secs(waitSecs);
