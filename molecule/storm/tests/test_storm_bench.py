@@ -98,7 +98,9 @@ def test_a_cell_replaces_a_leftover_topology_and_records_throughput_latency_and_
     by_metric: dict[str, list[float]] = {}
     for sample in measured:
         by_metric.setdefault(sample["metric"], []).append(sample["value"])
-    assert len(by_metric["throughput"]) >= 3 and all(latency > 0 for latency in by_metric["complete_latency"])
+    # Every interval saw acks: Nimbus's counts are fresher than the 5-s samples (storm_metrics_interval_secs).
+    assert len(by_metric["throughput"]) >= 3 and min(by_metric["throughput"]) > 0, by_metric["throughput"]
+    assert all(latency > 0 for latency in by_metric["complete_latency"])
     # The rate of the cell's topology, not the leftover's 10 a second.
     assert abs(by_metric["mean_throughput"][0] - RATE) < RATE / 3, by_metric
     assert by_metric["acked_total"][0] > 0 and by_metric["failed_total"][0] == 0

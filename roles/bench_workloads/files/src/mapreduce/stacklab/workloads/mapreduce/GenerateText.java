@@ -60,7 +60,7 @@ final class GenerateText {
     LazyOutputFormat.setOutputFormatClass(job, TextOutputFormat.class);  // no empty part-m files
     FileOutputFormat.setOutputPath(job, target);
     try {
-      return job.waitForCompletion(false);
+      return Main.completes(job);
     } finally {
       fs.delete(control, false);
     }

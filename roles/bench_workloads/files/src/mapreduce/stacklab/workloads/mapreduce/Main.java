@@ -122,12 +122,33 @@ public final class Main extends Configured implements Tool {
     return true;
   }
 
-  /** Runs the job to its end; false, with the reason on standard error, when it fails. */
+  /** Runs the job to its end; false, with the reason on standard error, when it fails. A client
+   *  stopped on the way (SIGTERM: a cell's timeout, an interrupted bench run) kills its job: YARN
+   *  would otherwise run it on, beside the next cell's tenants. */
   static boolean completes(Job job) throws IOException, InterruptedException, ClassNotFoundException {
-    if (job.waitForCompletion(false)) {
+    Thread killer = new Thread(() -> killUnfinished(job));
+    Runtime.getRuntime().addShutdownHook(killer);
+    boolean succeeded = job.waitForCompletion(false);
+    try {
+      Runtime.getRuntime().removeShutdownHook(killer);
+    } catch (IllegalStateException shuttingDown) {
+      // The JVM is exiting: the hook runs.
+    }
+    if (succeeded) {
       return true;
     }
     System.err.println("stacklab-mapreduce: job " + job.getJobID() + " failed: " + job.getStatus().getFailureInfo());
     return false;
+  }
+
+  private static void killUnfinished(Job job) {
+    try {
+      if (!job.isComplete()) {
+        job.killJob();
+        System.err.println("stacklab-mapreduce: stopped: killed job " + job.getJobID());
+      }
+    } catch (IOException | RuntimeException e) {
+      System.err.println("stacklab-mapreduce: stopped, but could not kill job " + job.getJobID() + ": " + e);
+    }
   }
 }
