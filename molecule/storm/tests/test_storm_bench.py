@@ -121,7 +121,7 @@ def test_a_cell_replaces_a_leftover_topology_and_records_throughput_latency_and_
 
 
 def test_a_cell_cut_by_its_timeout_fails_and_kills_its_topology(client: testinfra.host.Host, tmp_path: Path) -> None:
-    run_id, result = run_bench(spec("molecule-storm-timeout", duration_s=600, timeout=60), tmp_path)
+    run_id, result = run_bench(spec("molecule-storm-timeout", duration_s=600, timeout=45), tmp_path)
     assert result.returncode != 0
     assert f"tenant {TENANT}: killed at the cell's timeout" in result.stdout + result.stderr
     assert not [s for s in samples_of(run_id) if s["metric"] == "cell_time"], "a failed cell records nothing"
