@@ -50,7 +50,7 @@ def test_the_jar_takes_exactly_the_workloads_and_options_the_analysis_knows() ->
     options = (SHARED / "Options.java").read_text()
     workloads = set(re.findall(r'"([a-z-]+)"', options.split("WORKLOADS =")[1].split(";")[0]))
     assert workloads == {"generate", *BATCH_WORKLOADS}
-    flags = set(re.findall(r'"--([a-z-]+)"', options.split("Set.of(")[-1].split(")")[0]))
+    flags = set(re.findall(r'"--([a-z-]+)"', options.split("VALUED =")[1].split(";")[0]))
     for framework in ("hadoop", "spark"):
         for workload in BATCH_WORKLOADS:
             assert {name.replace("_", "-") for name in WORKLOADS[(framework, workload)].options} <= flags

@@ -2,13 +2,15 @@ package stacklab.workloads;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 /** The batch workloads' command line: {@code <workload> [--input-mb N] [--random-seed S] ...}. */
 public final class Options {
   public static final String USAGE = "<generate|wordcount|grep|naive-bayes> [--input-mb N] [--random-seed S]"
       + " [--labelled] [--pattern REGEX] [--keep-output PATH]";
-  private static final java.util.Set<String> WORKLOADS =
-      java.util.Set.of("generate", "wordcount", "grep", "naive-bayes");
+  private static final Set<String> WORKLOADS = Set.of("generate", "wordcount", "grep", "naive-bayes");
+  private static final Set<String> VALUED = Set.of("--input-mb", "--random-seed", "--pattern", "--keep-output");
+  private static final Set<String> FLAGS = Set.of("--labelled");
 
   public final String workload;
   public final int inputMb;
@@ -46,19 +48,25 @@ public final class Options {
     if (args.length == 0 || !WORKLOADS.contains(args[0])) {
       throw new IllegalArgumentException("usage: " + USAGE);
     }
+    return new Options(args[0], values(args, FLAGS, VALUED, USAGE));
+  }
+
+  /** The options after a command's workload name, keyed without their dashes: a flag maps to "true",
+   *  a valued option to the argument after it. IllegalArgumentException naming the first unknown or
+   *  incomplete option, with {@code usage}. */
+  public static Map<String, String> values(String[] args, Set<String> flags, Set<String> valued, String usage) {
     Map<String, String> values = new LinkedHashMap<>();
     for (int i = 1; i < args.length; i++) {
       String name = args[i];
-      if (name.equals("--labelled")) {
-        values.put("labelled", "true");
-      } else if (java.util.Set.of("--input-mb", "--random-seed", "--pattern", "--keep-output").contains(name)
-          && i + 1 < args.length) {
+      if (flags.contains(name)) {
+        values.put(name.substring(2), "true");
+      } else if (valued.contains(name) && i + 1 < args.length) {
         values.put(name.substring(2), args[++i]);
       } else {
-        throw new IllegalArgumentException("unknown or incomplete option " + name + "; usage: " + USAGE);
+        throw new IllegalArgumentException("unknown or incomplete option " + name + "; usage: " + usage);
       }
     }
-    return new Options(args[0], values);
+    return values;
   }
 
   /** bench.yml names each tenant's application after the tenant (allocation timelines tell them apart). */

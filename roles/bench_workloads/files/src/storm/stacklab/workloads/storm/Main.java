@@ -56,17 +56,23 @@ public final class Main {
     Admin.kill(client, name, 0, 120_000L);
     System.err.println("stacklab-storm: killed topology " + name + ", left running by an earlier run");
     long deadline = System.currentTimeMillis() + SLOTS_FREED_TIMEOUT_MS;
-    while (freeSlots(client) < options.workers && System.currentTimeMillis() < deadline) {
+    while (Slots.of(client).free() < options.workers && System.currentTimeMillis() < deadline) {
       Thread.sleep(500);
     }
   }
 
-  private static int freeSlots(Nimbus.Iface client) throws Exception {
-    int free = 0;
-    for (SupervisorSummary supervisor : client.getClusterInfo().get_supervisors()) {
-      free += supervisor.get_num_workers() - supervisor.get_num_used_workers();
+  /** The cluster's worker slots, from one reading of Nimbus's cluster summary. */
+  private record Slots(int total, int free, int supervisors) {
+    static Slots of(Nimbus.Iface client) throws Exception {
+      int total = 0;
+      int free = 0;
+      var supervisors = client.getClusterInfo().get_supervisors();
+      for (SupervisorSummary supervisor : supervisors) {
+        total += supervisor.get_num_workers();
+        free += supervisor.get_num_workers() - supervisor.get_num_used_workers();
+      }
+      return new Slots(total, free, supervisors.size());
     }
-    return free;
   }
 
   /** Why the cluster cannot take this topology now, or null. */
@@ -74,16 +80,10 @@ public final class Main {
     if (Admin.isListed(client, name)) {
       return "a topology named " + name + " is already running (storm-admin kill " + name + ")";
     }
-    int slots = 0;
-    int free = 0;
-    var supervisors = client.getClusterInfo().get_supervisors();
-    for (SupervisorSummary supervisor : supervisors) {
-      slots += supervisor.get_num_workers();
-      free += supervisor.get_num_workers() - supervisor.get_num_used_workers();
-    }
-    if (options.workers > free) {
-      return "--workers " + options.workers + " is more than the " + free + " free worker slots of the cluster ("
-          + slots + " slots on " + supervisors.size() + " supervisors)";
+    Slots slots = Slots.of(client);
+    if (options.workers > slots.free()) {
+      return "--workers " + options.workers + " is more than the " + slots.free() + " free worker slots of the cluster ("
+          + slots.total() + " slots on " + slots.supervisors() + " supervisors)";
     }
     return null;
   }

@@ -43,18 +43,7 @@ public final class StreamOptions {
     if (args.length == 0 || !args[0].equals("wordcount")) {
       throw new IllegalArgumentException("usage: stacklab-storm " + USAGE);
     }
-    Map<String, String> values = new LinkedHashMap<>();
-    for (int i = 1; i < args.length; i++) {
-      String name = args[i];
-      if (FLAGS.contains(name)) {
-        values.put(name.substring(2), "true");
-      } else if (VALUED.contains(name) && i + 1 < args.length) {
-        values.put(name.substring(2), args[++i]);
-      } else {
-        throw new IllegalArgumentException("unknown or incomplete option " + name + "; usage: stacklab-storm " + USAGE);
-      }
-    }
-    return new StreamOptions(args[0], values);
+    return new StreamOptions(args[0], Options.values(args, FLAGS, VALUED, "stacklab-storm " + USAGE));
   }
 
   /** The topology's name: bench.yml's tenant name (STACKLAB_APP_NAME), in the characters Storm
