@@ -14,14 +14,16 @@ EXPERIMENT ?= experiments/sparkos-scheduler-local.yml
 # Empty: the experiment's own (`stacklab inventory`: inventories/<target>; on the local sandbox a
 # stack with Hadoop runs on inventories/local-interference).
 INVENTORY ?=
-SCENARIOS ?= zookeeper hadoop spark storm
+# `stack`: every framework's tests on one converged cluster (molecule/stack); `make molecule
+# SCENARIOS=spark` converges the same cluster and runs one framework's tests.
+SCENARIOS ?= stack
 
 .PHONY: help setup host venv image mirror test lint unit molecule bench cloud-test converge-bench analysis-bench provision-bench spark-scheduler-bench cell-overhead-bench clean-sandbox
 
 help:
 	@echo "make test      lint, unit tests and molecule scenarios ($(SCENARIOS)); all set-up included"
 	@echo "make bench     set up, run bench.yml on the local sandbox ($(EXPERIMENT)), print the results folder"
-	@echo "make lint | unit | molecule SCENARIOS='zookeeper hadoop spark'   one tier of the tests (or some scenarios)"
+	@echo "make lint | unit | molecule SCENARIOS=spark   one tier of the tests (molecule: zookeeper, hadoop, spark, storm or stack)"
 	@echo "make cloud-test   only the cloud tests (provisioning against a local moto_server EC2 endpoint)"
 	@echo "make setup     only the set-up: apt packages, podman, virtualenv, host image, artifact mirror"
 

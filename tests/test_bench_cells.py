@@ -110,6 +110,15 @@ def test_batch_tenants_get_their_frameworks_command_with_size_and_seed() -> None
     assert (hadoop["start_offset"], spark["start_offset"]) == (0, 10)
 
 
+def test_only_spark_tenants_are_sent_to_the_experiments_spark_master() -> None:
+    cell = plan(BATCH_SPEC).cells[0]
+    hadoop, spark = tenant_commands(cell, BATCH_COMMANDS, inter_trial_wait=0, spark_master="yarn")
+    assert spark["env"] == {"STACKLAB_APP_NAME": spark["name"], "STACKLAB_SPARK_MASTER": "yarn"}
+    assert hadoop["env"] == {"STACKLAB_APP_NAME": hadoop["name"]}
+    _, default = tenant_commands(cell, BATCH_COMMANDS, inter_trial_wait=0)
+    assert "STACKLAB_SPARK_MASTER" not in default["env"]
+
+
 def test_a_batch_tenant_whose_command_is_not_installed_fails_the_cell() -> None:
     with pytest.raises(CellFailed, match="no stacklab-spark command"):
         tenant_commands(plan(BATCH_SPEC).cells[0], {"stacklab-mapreduce": "/bin/true"}, inter_trial_wait=0)

@@ -14,17 +14,23 @@ from .workloads import STREAMING_COMMAND, WORKLOADS, batch_arguments, spark_perf
 # How a driver names its application at the resource manager, so that allocation timelines can
 # tell the tenants apart (the spark-perf jar reads it; see roles/spark_perf).
 APP_NAME_ENV = "STACKLAB_APP_NAME"
+# Where a Spark tenant's application goes when the experiment names a Spark mode: the master URL
+# (spark://..., yarn) that the Spark commands pass to spark-submit over spark-defaults.conf's.
+SPARK_MASTER_ENV = "STACKLAB_SPARK_MASTER"
 
 
 class CellFailed(RuntimeError):
     """A tenant of the cell failed or was cut short; nothing of the cell is recorded."""
 
 
-def tenant_commands(cell: dict[str, Any], commands: dict[str, str], inter_trial_wait: float) -> list[dict[str, Any]]:
+def tenant_commands(
+    cell: dict[str, Any], commands: dict[str, str], inter_trial_wait: float, spark_master: str | None = None
+) -> list[dict[str, Any]]:
     """bench_tenants' input for the cell: every tenant's argv, environment and start offset.
 
     `commands` maps a workload's command name (spark-perf, stacklab-spark, stacklab-mapreduce,
-    stacklab-storm) to the installed command's path."""
+    stacklab-storm) to the installed command's path; `spark_master`, when given, is where Spark
+    tenants submit (the experiment's Spark mode), else the client's default."""
     runs = []
     for tenant in cell["tenants"]:
         workload = WORKLOADS[(tenant["framework"], tenant["workload"])]
@@ -39,14 +45,10 @@ def tenant_commands(cell: dict[str, Any], commands: dict[str, str], inter_trial_
         else:
             arguments = batch_arguments(tenant["workload"], tenant["options"])
         argv = [commands[workload.command], *arguments]
-        runs.append(
-            {
-                "name": tenant["name"],
-                "argv": argv,
-                "env": {APP_NAME_ENV: tenant["name"]},
-                "start_offset": tenant["start_offset"],
-            }
-        )
+        env = {APP_NAME_ENV: tenant["name"]}
+        if spark_master and tenant["framework"] == "spark":
+            env[SPARK_MASTER_ENV] = spark_master
+        runs.append({"name": tenant["name"], "argv": argv, "env": env, "start_offset": tenant["start_offset"]})
     return runs
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import collections
 import json
-import os
 import random
 import re
 import shlex
@@ -17,12 +16,12 @@ import time
 
 import pytest
 import testinfra
+from sandbox_cluster import connect, hosts
 from stacklab.polling import wait_until
 
-NAMENODES = ["hd1", "hd2"]
-RESOURCEMANAGERS = ["hd1", "hd2"]
-WORKERS = ["hd2", "hd3"]
-CLIENT = "hd3"
+NAMENODES = hosts("hdfs_namenode")
+RESOURCEMANAGERS = hosts("yarn_resourcemanager")
+CLIENT = hosts("bench_client")[0]
 RM_WEB_PORT = 8088
 FAILOVER_DEADLINE_S = 60
 JOB_DEADLINE_S = 420
@@ -30,19 +29,14 @@ EXAMPLES = "/opt/stacklab/hadoop/share/hadoop/mapreduce/hadoop-mapreduce-example
 VOCABULARY = ["stack", "lab", "hadoop", "yarn", "hdfs", "spark", "storm", "mesos", "zookeeper", "osv"]
 
 
-def connect(name: str) -> testinfra.host.Host:
-    inventory = os.environ["MOLECULE_INVENTORY_FILE"]
-    return testinfra.get_host(f"ansible://{name}?ansible_inventory={inventory}")
+@pytest.fixture(scope="module")
+def cluster() -> dict[str, testinfra.host.Host]:
+    return {name: connect(name) for name in hosts()}
 
 
 @pytest.fixture(scope="module")
-def hosts() -> dict[str, testinfra.host.Host]:
-    return {name: connect(name) for name in ["hd1", "hd2", "hd3"]}
-
-
-@pytest.fixture(scope="module")
-def client(hosts: dict[str, testinfra.host.Host]) -> testinfra.host.Host:
-    return hosts[CLIENT]
+def client(cluster: dict[str, testinfra.host.Host]) -> testinfra.host.Host:
+    return cluster[CLIENT]
 
 
 def run_ok(host: testinfra.host.Host, command: str) -> str:
@@ -87,21 +81,21 @@ def write_text(client: testinfra.host.Host, path: str, words: int, seed: int) ->
     return collections.Counter(chosen)
 
 
-def test_daemons_run_from_explicit_java_commands(hosts: dict[str, testinfra.host.Host]) -> None:
+def test_daemons_run_from_explicit_java_commands(cluster: dict[str, testinfra.host.Host]) -> None:
     expected = {
-        "hadoop-journalnode": (["hd1", "hd2", "hd3"], "qjournal.server.JournalNode"),
+        "hadoop-journalnode": (hosts("hdfs_journalnode"), "qjournal.server.JournalNode"),
         "hadoop-namenode": (NAMENODES, "server.namenode.NameNode"),
         "hadoop-zkfc": (NAMENODES, "tools.DFSZKFailoverController"),
-        "hadoop-datanode": (WORKERS, "server.datanode.DataNode"),
+        "hadoop-datanode": (hosts("hdfs_datanode"), "server.datanode.DataNode"),
         "hadoop-resourcemanager": (RESOURCEMANAGERS, "resourcemanager.ResourceManager"),
-        "hadoop-nodemanager": (WORKERS, "nodemanager.NodeManager"),
-        "hadoop-historyserver": (["hd3"], "hs.JobHistoryServer"),
+        "hadoop-nodemanager": (hosts("yarn_nodemanager"), "nodemanager.NodeManager"),
+        "hadoop-historyserver": (hosts("mapreduce_history"), "hs.JobHistoryServer"),
     }
     for unit, (names, main_class) in expected.items():
         for name in names:
-            service = hosts[name].service(unit)
+            service = cluster[name].service(unit)
             assert service.is_running and service.is_enabled, f"{unit} on {name}"
-            command = hosts[name].run("systemctl show -p ExecStart --value %s", unit).stdout
+            command = cluster[name].run("systemctl show -p ExecStart --value %s", unit).stdout
             assert "/usr/bin/java" in command and main_class in command, command
 
 
@@ -110,18 +104,24 @@ def test_one_namenode_is_active_and_one_resourcemanager(client: testinfra.host.H
     assert sorted(str(rm_state(client, rm)) for rm in RESOURCEMANAGERS) == ["ACTIVE", "STANDBY"]
 
 
-# Ports each host's daemons always listen on, whether active or standby (a standby
-# ResourceManager opens only its admin and web ports).
-LISTENING = {
-    "hd1": {8019, 8020, 9870, 8480, 8485, 8033, 8088},
-    "hd2": {8019, 8020, 9870, 8480, 8485, 8033, 8088, 9864, 9866, 9867, 8040, 8041, 8042},
-    "hd3": {8480, 8485, 9864, 9866, 9867, 8040, 8041, 8042, 10020, 10033, 19888},
+# Ports each group's daemons always listen on, whether active or standby (a standby
+# ResourceManager opens only its admin and web ports; a NameNode's host runs its ZKFC too).
+GROUP_PORTS = {
+    "hdfs_journalnode": {8480, 8485},
+    "hdfs_namenode": {8019, 8020, 9870},
+    "yarn_resourcemanager": {8033, 8088},
+    "hdfs_datanode": {9864, 9866, 9867},
+    "yarn_nodemanager": {8040, 8041, 8042},
+    "mapreduce_history": {10020, 10033, 19888},
 }
-HADOOP_PORTS = set().union(*LISTENING.values()) | {8030, 8031, 8032}
+LISTENING = {
+    name: set().union(*(ports for group, ports in GROUP_PORTS.items() if name in hosts(group))) for name in hosts()
+}
+HADOOP_PORTS = set().union(*GROUP_PORTS.values()) | {8030, 8031, 8032}
 
 
-def test_daemons_listen_only_on_the_cluster_address(hosts: dict[str, testinfra.host.Host]) -> None:
-    for name, host in hosts.items():
+def test_daemons_listen_only_on_the_cluster_address(cluster: dict[str, testinfra.host.Host]) -> None:
+    for name, host in cluster.items():
         address = host.run(f"getent hosts {name}").stdout.split()[0]
         seen = set()
         for line in filter(None, host.run("ss -Hltn").stdout.split("\n")):
@@ -165,12 +165,12 @@ def test_wordcount_matches_a_local_count(client: testinfra.host.Host) -> None:
 
 
 def test_standby_namenode_takes_over_and_the_file_survives(
-    client: testinfra.host.Host, hosts: dict[str, testinfra.host.Host]
+    client: testinfra.host.Host, cluster: dict[str, testinfra.host.Host]
 ) -> None:
     before = active_namenode(client)
     assert before, namenode_states(client)
     started = time.monotonic()
-    run_ok(hosts[before], "systemctl kill -s KILL hadoop-namenode")
+    run_ok(cluster[before], "systemctl kill -s KILL hadoop-namenode")
     other = next(name for name in NAMENODES if name != before)
     wait_until(lambda: namenode_states(client).get(other) == "active", FAILOVER_DEADLINE_S, 1, f"{other} active")
     print(f"NameNode failover {before} -> {other}: {time.monotonic() - started:.1f} s")
@@ -182,7 +182,7 @@ def test_standby_namenode_takes_over_and_the_file_survives(
 
 
 def test_a_job_completes_when_the_active_resourcemanager_dies(
-    client: testinfra.host.Host, hosts: dict[str, testinfra.host.Host]
+    client: testinfra.host.Host, cluster: dict[str, testinfra.host.Host]
 ) -> None:
     expected = write_text(client, "/tmp/words2.txt", words=60000, seed=11)
     run_ok(client, "hdfs dfs -rm -r -f molecule/words2 molecule/counts2")
@@ -205,11 +205,17 @@ def test_a_job_completes_when_the_active_resourcemanager_dies(
             return False
 
     wait_until(job_running, 180, 2, "the WordCount application RUNNING")
-    run_ok(hosts[before], "systemctl kill -s KILL hadoop-resourcemanager")
+    # SIGKILL, then stop, so that systemd does not start it again (RestartSec=5) and win the
+    # election back before the standby takes over; started again once the standby is ACTIVE.
+    run_ok(cluster[before], "systemctl kill -s KILL hadoop-resourcemanager; systemctl stop hadoop-resourcemanager")
     other = next(name for name in RESOURCEMANAGERS if name != before)
-    wait_until(lambda: rm_state(client, other) == "ACTIVE", FAILOVER_DEADLINE_S, 1, f"{other} ACTIVE")
+    try:
+        wait_until(lambda: rm_state(client, other) == "ACTIVE", FAILOVER_DEADLINE_S, 1, f"{other} ACTIVE")
+    finally:
+        run_ok(cluster[before], "systemctl start hadoop-resourcemanager")
     wait_until(lambda: client.file("/tmp/job.rc").exists, JOB_DEADLINE_S, 3, "the WordCount job's end")
     assert client.file("/tmp/job.rc").content_string.strip() == "0", client.run("tail -c 3000 /tmp/job.log").stdout
     output = run_ok(client, "hdfs dfs -cat 'molecule/counts2/part-r-*'")
     counted = {word: int(count) for word, count in (line.split("\t") for line in output.splitlines() if line)}
     assert counted == dict(expected)
+    wait_until(lambda: rm_state(client, before) == "STANDBY", 120, 2, f"{before} back as STANDBY")

@@ -1,23 +1,24 @@
 """Verify the batch workloads (roles/bench_workloads) on the converged cluster, with Spark on YARN
-from bench_client: the generator writes the same bytes from MapReduce and from Spark, WordCount and
-Grep agree with each other and with a count on the client, Naive Bayes learns the classes, and a
-bad invocation is refused before anything is submitted. The Spark history server reads the
-applications' event logs from HDFS.
+from bench_client (STACKLAB_SPARK_MASTER=yarn: the client's default is the standalone masters):
+the generator writes the same bytes from MapReduce and from Spark, WordCount and Grep agree with
+each other and with a count on the client, Naive Bayes learns the classes, and a bad invocation
+is refused before anything is submitted. The Spark history server reads the applications' event
+logs from HDFS.
 """
 
 from __future__ import annotations
 
 import collections
 import json
-import os
 import re
 
 import pytest
 import testinfra
+from sandbox_cluster import connect, hosts
 from stacklab.polling import wait_until
 
-CLIENT = "hd3"
-HISTORY_URL = "http://hd3:18080/api/v1/applications"
+CLIENT = hosts("bench_client")[0]
+HISTORY_URL = f"http://{hosts('spark_history')[0]}:18080/api/v1/applications"
 SIZE_MB = 24  # 2 parts at the sandbox's 16 MB blocks
 SEED = 7
 INPUT = f"/stacklab/input/text-{SIZE_MB}mb-seed{SEED}"
@@ -27,14 +28,13 @@ RUN = f"--input-mb {SIZE_MB} --random-seed {SEED}"
 
 @pytest.fixture(scope="module")
 def client() -> testinfra.host.Host:
-    inventory = os.environ["MOLECULE_INVENTORY_FILE"]
-    return testinfra.get_host(f"ansible://{CLIENT}?ansible_inventory={inventory}")
+    return connect(CLIENT)
 
 
 def run_workload(client: testinfra.host.Host, command: str) -> dict[str, float]:
     """Runs a workload command; returns its samples (metric -> value), after checking the output
     is complete (every sample line parses, and the results line is there)."""
-    result = client.run(command)
+    result = client.run(f"STACKLAB_SPARK_MASTER=yarn {command}")
     assert result.rc == 0, f"{command}: rc {result.rc}\n{result.stdout[-2000:]}\n{result.stderr[-4000:]}"
     lines = result.stdout.splitlines()
     assert any(line.startswith("results: ") for line in lines), result.stdout

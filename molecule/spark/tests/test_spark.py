@@ -7,35 +7,33 @@ new STANDBY, so a later test (or molecule's destroy) finds both masters up.
 from __future__ import annotations
 
 import json
-import os
 from typing import Any
 
 import pytest
 import testinfra
+from sandbox_cluster import connect, hosts
 from stacklab.polling import wait_until
 from stacklab.sparkperf import TESTS, parse_classic_summary, parse_results_line
 
-MASTERS = ["sp1", "sp2"]
-WORKERS = ["sp2", "sp3"]
-CLIENT = "sp1"
+MASTERS = hosts("spark_master")
+WORKERS = hosts("spark_worker")
+HISTORY = hosts("spark_history")[0]
+CLIENT = hosts("bench_client")[0]
 MASTER_UI_PORT = 8080
 HISTORY_PORT = 18080
 FAILOVER_DEADLINE_S = 30
-
-
-def connect(name: str) -> testinfra.host.Host:
-    inventory = os.environ["MOLECULE_INVENTORY_FILE"]
-    return testinfra.get_host(f"ansible://{name}?ansible_inventory={inventory}")
+# Ports each group's daemons listen on.
+GROUP_PORTS = {"spark_master": [7077, MASTER_UI_PORT], "spark_worker": [7078, 8081], "spark_history": [HISTORY_PORT]}
 
 
 @pytest.fixture(scope="module")
-def hosts() -> dict[str, testinfra.host.Host]:
-    return {name: connect(name) for name in ["sp1", "sp2", "sp3"]}
+def cluster() -> dict[str, testinfra.host.Host]:
+    return {name: connect(name) for name in hosts()}
 
 
 @pytest.fixture(scope="module")
-def client(hosts: dict[str, testinfra.host.Host]) -> testinfra.host.Host:
-    return hosts[CLIENT]
+def client(cluster: dict[str, testinfra.host.Host]) -> testinfra.host.Host:
+    return cluster[CLIENT]
 
 
 def master_state(via: testinfra.host.Host, master: str) -> dict[str, Any] | None:
@@ -66,8 +64,8 @@ def samples(output: str) -> list[dict[str, Any]]:
     return [json.loads(line) for line in output.splitlines() if line.startswith('{"metric"')]
 
 
-def test_daemons_run_from_the_explicit_java_command(hosts: dict[str, testinfra.host.Host]) -> None:
-    expected = {"spark-master": MASTERS, "spark-worker": WORKERS, "spark-history": ["sp1"]}
+def test_daemons_run_from_the_explicit_java_command(cluster: dict[str, testinfra.host.Host]) -> None:
+    expected = {"spark-master": MASTERS, "spark-worker": WORKERS, "spark-history": [HISTORY]}
     main_class = {
         "spark-master": "deploy.master.Master",
         "spark-worker": "deploy.worker.Worker",
@@ -75,9 +73,9 @@ def test_daemons_run_from_the_explicit_java_command(hosts: dict[str, testinfra.h
     }
     for unit, names in expected.items():
         for name in names:
-            service = hosts[name].service(unit)
+            service = cluster[name].service(unit)
             assert service.is_running and service.is_enabled, f"{unit} on {name}"
-            command = hosts[name].run("systemctl show -p ExecStart --value %s", unit).stdout
+            command = cluster[name].run("systemctl show -p ExecStart --value %s", unit).stdout
             assert "/usr/bin/java" in command and f"org.apache.spark.{main_class[unit]}" in command
 
 
@@ -92,9 +90,9 @@ def test_every_worker_is_registered_with_its_cores_and_memory(client: testinfra.
     assert all(worker["cores"] == 2 and worker["memory"] == 1024 for worker in workers.values()), workers
 
 
-def test_ports_bind_to_the_cluster_address_only(hosts: dict[str, testinfra.host.Host]) -> None:
-    for name, ports in {"sp1": [7077, 8080, 18080], "sp2": [7077, 8080, 7078, 8081], "sp3": [7078, 8081]}.items():
-        host = hosts[name]
+def test_ports_bind_to_the_cluster_address_only(cluster: dict[str, testinfra.host.Host]) -> None:
+    for name, host in cluster.items():
+        ports = [port for group, group_ports in GROUP_PORTS.items() if name in hosts(group) for port in group_ports]
         address = host.run("getent hosts %s", name).stdout.split()[0]
         for port in ports:
             assert host.socket(f"tcp://{address}:{port}").is_listening, f"{name}:{port}"
@@ -103,8 +101,10 @@ def test_ports_bind_to_the_cluster_address_only(hosts: dict[str, testinfra.host.
         assert not host.socket(f"tcp://{address}:6066").is_listening, name
 
 
-def test_authentication_is_on_and_the_secret_is_not_world_readable(hosts: dict[str, testinfra.host.Host]) -> None:
-    for name, host in hosts.items():
+def test_authentication_is_on_and_the_secret_is_not_world_readable(cluster: dict[str, testinfra.host.Host]) -> None:
+    spark_hosts = {name: host for name, host in cluster.items() if host.file("/etc/spark/spark-defaults.conf").exists}
+    assert set(spark_hosts) == set(MASTERS + WORKERS + [HISTORY, CLIENT])
+    for name, host in spark_hosts.items():
         conf = host.file("/etc/spark/spark-defaults.conf")
         assert conf.mode == 0o640 and conf.group == "stacklab", name
         content = conf.content_string
@@ -114,7 +114,7 @@ def test_authentication_is_on_and_the_secret_is_not_world_readable(hosts: dict[s
         # Every host holds the same cluster secret.
         assert (
             secret
-            == hosts["sp1"]
+            == cluster[CLIENT]
             .file("/etc/spark/spark-defaults.conf")
             .content_string.split("spark.authenticate.secret")[1]
             .split()[0]
@@ -141,7 +141,7 @@ def test_scheduling_throughput_with_1000_tasks_completes(client: testinfra.host.
     app_id = trials[0]["labels"]["app_id"]
 
     def listed() -> bool:
-        reply = client.run(f"curl -sf --max-time 3 http://sp1:{HISTORY_PORT}/api/v1/applications")
+        reply = client.run(f"curl -sf --max-time 3 http://{HISTORY}:{HISTORY_PORT}/api/v1/applications")
         return reply.rc == 0 and app_id in reply.stdout
 
     wait_until(listed, deadline_s=60, interval_s=2)
@@ -183,7 +183,7 @@ def test_a_bad_invocation_is_refused_before_anything_is_submitted(
 
 
 def test_the_standby_takes_over_while_an_application_runs(
-    hosts: dict[str, testinfra.host.Host], client: testinfra.host.Host
+    cluster: dict[str, testinfra.host.Host], client: testinfra.host.Host
 ) -> None:
     leader = alive_master(client)
     standby = next(master for master in MASTERS if master != leader)
@@ -203,7 +203,7 @@ def test_the_standby_takes_over_while_an_application_runs(
         lambda: len(samples(client.file("/tmp/failover.out").content_string)) >= 1, deadline_s=90, interval_s=0.5
     )
 
-    assert hosts[leader].run("systemctl kill --signal=SIGKILL spark-master").rc == 0
+    assert cluster[leader].run("systemctl kill --signal=SIGKILL spark-master").rc == 0
     took = wait_until(lambda: statuses(client)[standby] == "ALIVE", deadline_s=FAILOVER_DEADLINE_S, interval_s=0.25)
     print(f"standby {standby} ALIVE {took:.1f} s after the ALIVE master {leader} was killed")
 

@@ -9,36 +9,31 @@ other one leads, then starts it again, so a later test (or molecule's destroy) f
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import testinfra
+from sandbox_cluster import connect, hosts
 from stacklab.polling import wait_until
 
-NIMBUSES = ["st1", "st2"]
-SUPERVISORS = ["st2", "st3"]
-CLIENT = "st1"
-SLOTS = 2
+NIMBUSES = hosts("storm_nimbus")
+SUPERVISORS = hosts("storm_supervisor")
+CLIENT = hosts("bench_client")[0]
+SLOTS = 2  # what the sandbox's supervisors offer
 TOPOLOGY = "verify-wordcount"
 WORKER_CLASS = "org.apache.storm.daemon.worker.Worker"
 DEADLINE_S = 120
 
 
-def connect(name: str) -> testinfra.host.Host:
-    inventory = os.environ["MOLECULE_INVENTORY_FILE"]
-    return testinfra.get_host(f"ansible://{name}?ansible_inventory={inventory}")
+@pytest.fixture(scope="module")
+def cluster() -> dict[str, testinfra.host.Host]:
+    return {name: connect(name) for name in hosts()}
 
 
 @pytest.fixture(scope="module")
-def hosts() -> dict[str, testinfra.host.Host]:
-    return {name: connect(name) for name in ["st1", "st2", "st3"]}
-
-
-@pytest.fixture(scope="module")
-def client(hosts: dict[str, testinfra.host.Host]) -> testinfra.host.Host:
-    return hosts[CLIENT]
+def client(cluster: dict[str, testinfra.host.Host]) -> testinfra.host.Host:
+    return cluster[CLIENT]
 
 
 def admin(via: testinfra.host.Host, *arguments: str) -> dict[str, Any] | None:
@@ -67,24 +62,27 @@ def acked_grows(via: testinfra.host.Host, what: str) -> None:
     wait_until(lambda: acked(via) > first, DEADLINE_S, interval_s=2, what=f"{what}: acked grows past {first}")
 
 
-def test_one_nimbus_leads_and_the_supervisors_offer_their_slots(hosts: dict[str, testinfra.host.Host]) -> None:
+def test_one_nimbus_leads_and_the_supervisors_offer_their_slots(cluster: dict[str, testinfra.host.Host]) -> None:
     for name in NIMBUSES:
-        assert hosts[name].service("storm-nimbus").is_running
-        assert hosts[name].service("storm-nimbus").is_enabled
+        assert cluster[name].service("storm-nimbus").is_running
+        assert cluster[name].service("storm-nimbus").is_enabled
     for name in SUPERVISORS:
-        assert hosts[name].service("storm-supervisor").is_running
-        assert hosts[name].run("pgrep -u storm -f org.apache.storm.daemon.supervisor.Supervisor").rc == 0
-    cluster = admin(hosts[CLIENT], "cluster")
-    assert cluster is not None
-    assert sorted(nimbus["host"] for nimbus in cluster["nimbuses"]) == NIMBUSES
-    assert len(leaders(hosts[CLIENT])) == 1
-    assert sorted((s["host"], s["slots"]) for s in cluster["supervisors"]) == [(name, SLOTS) for name in SUPERVISORS]
+        assert cluster[name].service("storm-supervisor").is_running
+        assert cluster[name].run("pgrep -u storm -f org.apache.storm.daemon.supervisor.Supervisor").rc == 0
+    summary = admin(cluster[CLIENT], "cluster")
+    assert summary is not None
+    assert sorted(nimbus["host"] for nimbus in summary["nimbuses"]) == NIMBUSES
+    assert len(leaders(cluster[CLIENT])) == 1
+    assert sorted((s["host"], s["slots"]) for s in summary["supervisors"]) == [(name, SLOTS) for name in SUPERVISORS]
 
 
 @pytest.mark.parametrize(
     ("arguments", "message"),
     [
-        (f"--workers {2 * SLOTS + 1}", f"--workers {2 * SLOTS + 1} is more than the {2 * SLOTS} free worker slots"),
+        (
+            f"--workers {len(SUPERVISORS) * SLOTS + 1}",
+            f"--workers {len(SUPERVISORS) * SLOTS + 1} is more than the {len(SUPERVISORS) * SLOTS} free worker slots",
+        ),
         ("--speed 3", "unknown or incomplete option --speed"),
         ("--rate 0", "--rate must be at least 1"),
     ],
@@ -121,17 +119,17 @@ def test_the_topology_runs_on_both_supervisors_and_acks(client: testinfra.host.H
 
 
 def test_the_other_nimbus_leads_when_the_leader_dies_and_the_topology_keeps_acking(
-    hosts: dict[str, testinfra.host.Host], client: testinfra.host.Host, running: str
+    cluster: dict[str, testinfra.host.Host], client: testinfra.host.Host, running: str
 ) -> None:
     (leader,) = leaders(client)
     (standby,) = [name for name in NIMBUSES if name != leader]
     # SIGKILL, then stop, so that systemd does not restart it (RestartSec=5) before the standby leads.
-    hosts[leader].run("systemctl kill --signal=KILL storm-nimbus; systemctl stop storm-nimbus")
+    cluster[leader].run("systemctl kill --signal=KILL storm-nimbus; systemctl stop storm-nimbus")
     try:
         wait_until(lambda: leaders(client) == [standby], DEADLINE_S, interval_s=2, what=f"{standby} leads")
         acked_grows(client, f"after {leader} died")
     finally:
-        hosts[leader].run("systemctl start storm-nimbus")
+        cluster[leader].run("systemctl start storm-nimbus")
     wait_until(lambda: len((admin(client, "cluster") or {"nimbuses": []})["nimbuses"]) == 2, DEADLINE_S, 2, "both back")
 
 
@@ -142,9 +140,9 @@ def worker_pid(host: testinfra.host.Host) -> int | None:
 
 
 def test_a_killed_worker_jvm_is_restarted_by_its_supervisor(
-    hosts: dict[str, testinfra.host.Host], client: testinfra.host.Host, running: str
+    cluster: dict[str, testinfra.host.Host], client: testinfra.host.Host, running: str
 ) -> None:
-    host = hosts[SUPERVISORS[-1]]
+    host = cluster[SUPERVISORS[-1]]
     killed = worker_pid(host)
     assert killed is not None
     host.run(f"kill -KILL {killed}")

@@ -2,14 +2,13 @@
 interrupted cell left running and records throughput, latency and host metrics; a cell cut by its
 timeout fails and leaves no topology behind.
 
-bench.yml runs from the controller with the scenario's inventory, `converge=false` (molecule has
+bench.yml runs from the controller with molecule's inventory, `converge=false` (molecule has
 converged the hosts) and `stacklab_target=static` (the hosts exist; nothing is provisioned).
 """
 
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import time
 from pathlib import Path
@@ -18,10 +17,12 @@ from typing import Any
 import pytest
 import testinfra
 import yaml
+from sandbox_cluster import ROOT, connect, hosts
+from sandbox_cluster import run_bench as run_bench_spec
 from stacklab.polling import wait_until
 
-ROOT = Path(__file__).resolve().parents[3]
 RUN_DEADLINE_S = 600
+SLOTS = 2 * len(hosts("storm_supervisor"))  # the sandbox's supervisors offer 2 slots each
 RATE = 100
 TENANT = "storm"  # the topology's name: bench.yml names it after its tenant
 
@@ -46,8 +47,7 @@ def spec(name: str, duration_s: int, timeout: int) -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def client() -> testinfra.host.Host:
-    inventory = os.environ["MOLECULE_INVENTORY_FILE"]
-    return testinfra.get_host(f"ansible://st1?ansible_inventory={inventory}")
+    return connect(hosts("bench_client")[0])
 
 
 def cluster(client: testinfra.host.Host) -> dict[str, Any]:
@@ -68,19 +68,7 @@ def run_bench(document: dict[str, Any], tmp_path: Path) -> tuple[str, subprocess
     path = tmp_path / "spec.yml"
     path.write_text(yaml.safe_dump(document))
     run_id = f"{document['name']}-{int(time.time())}"
-    inventory = Path(os.environ["MOLECULE_INVENTORY_FILE"]).parent
-    extra_vars = {
-        "experiment": path, "run_id": run_id, "converge": "false", "stacklab_target": "static",
-        "sandbox_network": "stacklab-molecule-storm", "sandbox_subnet": "10.89.88.0/24",
-    }  # fmt: skip
-    options = [arg for name, value in extra_vars.items() for arg in ("-e", f"{name}={value}")]
-    env = {key: value for key, value in os.environ.items() if key != "CI"}
-    env.update(STACKLAB_PROGRESS="1", ANSIBLE_CONFIG=str(ROOT / "ansible.cfg"))
-    result = subprocess.run(
-        ["ansible-playbook", str(ROOT / "bench.yml"), "-i", str(inventory), *options],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=RUN_DEADLINE_S, check=False,
-    )  # fmt: skip
-    return run_id, result
+    return run_id, run_bench_spec(path, run_id, RUN_DEADLINE_S)
 
 
 def samples_of(run_id: str) -> list[dict[str, Any]]:
@@ -91,11 +79,13 @@ def samples_of(run_id: str) -> list[dict[str, Any]]:
 def test_a_cell_replaces_a_leftover_topology_and_records_throughput_latency_and_host_metrics(
     client: testinfra.host.Host, tmp_path: Path
 ) -> None:
-    # What a bench run SIGKILLed mid-cell leaves: the tenant's topology, running, on 3 of the 4
-    # slots, so that the cell's 2 workers would not fit beside it. (Nimbus frees a killed
+    # What a bench run SIGKILLed mid-cell leaves: the tenant's topology, running, on all but one of
+    # the slots, so that the cell's 2 workers would not fit beside it. (Nimbus frees a killed
     # topology's slots a little after it stops listing it: an earlier test's may still count.)
-    wait_until(lambda: free_slots(client) == 4, 60, interval_s=2, what="all 4 slots free")
-    leftover = client.run(f"STACKLAB_APP_NAME={TENANT} stacklab-storm wordcount --rate 10 --workers 3 --detach")
+    wait_until(lambda: free_slots(client) == SLOTS, 60, interval_s=2, what=f"all {SLOTS} slots free")
+    leftover = client.run(
+        f"STACKLAB_APP_NAME={TENANT} stacklab-storm wordcount --rate 10 --workers {SLOTS - 1} --detach"
+    )
     assert leftover.rc == 0, leftover.stderr
 
     run_id, result = run_bench(spec("molecule-storm-cell", duration_s=20, timeout=300), tmp_path)
@@ -116,7 +106,7 @@ def test_a_cell_replaces_a_leftover_topology_and_records_throughput_latency_and_
     assert abs(by_metric["mean_throughput"][0] - RATE) < RATE / 3, by_metric
     assert by_metric["acked_total"][0] > 0 and by_metric["failed_total"][0] == 0
     assert by_metric["startup_time"][0] > 0 and by_metric["app_time"][0] > 20
-    assert {s["labels"]["host"] for s in samples if s["metric"] == "cpu_busy"} == {"st1", "st2", "st3"}
+    assert {s["labels"]["host"] for s in samples if s["metric"] == "cpu_busy"} == set(hosts())
     assert topologies(client) == []
 
 

@@ -6,20 +6,15 @@ The tests run in file order and the failover test puts the stopped leader back, 
 
 from __future__ import annotations
 
-import os
-
 import pytest
 import testinfra
+from sandbox_cluster import connect, hosts
 from stacklab.polling import wait_until
 
-SERVERS = ["zk1", "zk2", "zk3"]
+SERVERS = hosts("zookeeper")
+FIRST, LAST = SERVERS[0], SERVERS[-1]
 CLIENT_PORT = 2181
 ZNODE = "/stacklab-verify"
-
-
-def connect(name: str) -> testinfra.host.Host:
-    inventory = os.environ["MOLECULE_INVENTORY_FILE"]
-    return testinfra.get_host(f"ansible://{name}?ansible_inventory={inventory}")
 
 
 @pytest.fixture(scope="module")
@@ -66,19 +61,19 @@ def test_ports_bind_to_the_cluster_address_only(ensemble: dict[str, testinfra.ho
 
 
 def test_one_leader_and_two_followers(ensemble: dict[str, testinfra.host.Host]) -> None:
-    seen = modes(ensemble["zk1"], SERVERS)
+    seen = modes(ensemble[FIRST], SERVERS)
     assert sorted(seen.values(), key=str) == ["follower", "follower", "leader"], seen
 
 
 def test_a_znode_written_through_one_server_is_read_from_another(ensemble: dict[str, testinfra.host.Host]) -> None:
-    if ZNODE.lstrip("/") in zkcli(ensemble["zk1"], "zk1", "ls", "/"):
-        zkcli(ensemble["zk1"], "zk1", "delete", ZNODE)
-    zkcli(ensemble["zk1"], "zk1", "create", ZNODE, "written-on-zk1")
-    assert "written-on-zk1" in zkcli(ensemble["zk3"], "zk3", "get", ZNODE)
+    if ZNODE.lstrip("/") in zkcli(ensemble[FIRST], FIRST, "ls", "/"):
+        zkcli(ensemble[FIRST], FIRST, "delete", ZNODE)
+    zkcli(ensemble[FIRST], FIRST, "create", ZNODE, f"written-on-{FIRST}")
+    assert f"written-on-{FIRST}" in zkcli(ensemble[LAST], LAST, "get", ZNODE)
 
 
 def test_leader_failover_keeps_data_and_the_old_leader_rejoins(ensemble: dict[str, testinfra.host.Host]) -> None:
-    before = modes(ensemble["zk1"], SERVERS)
+    before = modes(ensemble[FIRST], SERVERS)
     leader = next(server for server, state in before.items() if state == "leader")
     survivors = [server for server in SERVERS if server != leader]
     observer = ensemble[survivors[0]]
@@ -87,7 +82,7 @@ def test_leader_failover_keeps_data_and_the_old_leader_rejoins(ensemble: dict[st
     try:
         took = wait_until(lambda: sorted(modes(observer, survivors).values(), key=str) == ["follower", "leader"], 10)
         print(f"new leader after {took:.2f} s")
-        assert "written-on-zk1" in zkcli(observer, survivors[1], "get", ZNODE)
+        assert f"written-on-{FIRST}" in zkcli(observer, survivors[1], "get", ZNODE)
     finally:
         ensemble[leader].run_test("systemctl start zookeeper")
 
