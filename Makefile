@@ -54,11 +54,11 @@ lint: venv
 	mypy plugins tests molecule bench analysis
 
 unit: venv
-	pytest -q -m "not sandbox and not cloud"
+	pytest -q -n 2 -m "not sandbox and not cloud"
 
 # The cloud tests: provision/teardown/reap against a moto_server EC2 endpoint the tests start on loopback.
 cloud-test: venv
-	pytest -q -m cloud
+	pytest -q -n 2 -m cloud
 
 molecule: setup
 	@for scenario in $(SCENARIOS); do molecule test -s $$scenario || exit 1; done

@@ -141,6 +141,10 @@ def test_a_valid_spark_inventory_passes_validation(tmp_path: Path) -> None:
         ),
         ({"spark_authenticate": "yes"}, "spark_authenticate=yes must be true or false"),
         ({"spark_client_master": "yarn"}, "yarn (needs a yarn_resourcemanager group and spark_hadoop_conf_dir)"),
+        (
+            {"spark_services": {"master": {"group": "spark_master", "main_class": "M", "heap": "lots", "port": 1}}},
+            "spark_services.master.port: unknown key; spark_services.master.heap must be a JVM size such as 512m",
+        ),
     ],
 )
 def test_impossible_spark_inventories_are_refused(

@@ -49,11 +49,12 @@ def converge_arguments() -> list[str]:
     return [str(argument) for argument in config["provisioner"]["ansible_args"]]
 
 
-def playbook_command(playbook: str, **extra_vars: Any) -> list[str]:
-    """ansible-playbook with molecule's inventory and converge arguments, then these variables."""
+def playbook_command(playbook: str, *arguments: str, **extra_vars: Any) -> list[str]:
+    """ansible-playbook with molecule's inventory and converge arguments, then these arguments and
+    variables."""
     inventory = Path(os.environ["MOLECULE_INVENTORY_FILE"]).parent
     options = [argument for name, value in extra_vars.items() for argument in ("-e", f"{name}={value}")]
-    return ["ansible-playbook", str(ROOT / playbook), "-i", str(inventory), *converge_arguments(), *options]
+    return ["ansible-playbook", str(ROOT / playbook), "-i", str(inventory), *converge_arguments(), *arguments, *options]
 
 
 def playbook_environment() -> dict[str, str]:
@@ -62,9 +63,9 @@ def playbook_environment() -> dict[str, str]:
     return {**env, "STACKLAB_PROGRESS": "1", "ANSIBLE_CONFIG": str(ROOT / "ansible.cfg")}
 
 
-def run_playbook(playbook: str, timeout: float, **extra_vars: Any) -> subprocess.CompletedProcess[str]:
+def run_playbook(playbook: str, timeout: float, *arguments: str, **extra_vars: Any) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        playbook_command(playbook, **extra_vars),
+        playbook_command(playbook, *arguments, **extra_vars),
         cwd=ROOT,
         env=playbook_environment(),
         capture_output=True,

@@ -1,5 +1,5 @@
-"""Verify the batch workloads (roles/bench_workloads) on the converged cluster, with Spark on YARN
-from bench_client (STACKLAB_SPARK_MASTER=yarn: the client's default is the standalone masters):
+"""Verify the batch workloads (roles/bench_workloads) on the converged cluster, from bench_client
+(Spark on the client's default, the standalone masters; test_bench_tenants.py runs Spark's on YARN):
 the generator writes the same bytes from MapReduce and from Spark, WordCount and Grep agree with
 each other and with a count on the client, Naive Bayes learns the classes, and a bad invocation
 is refused before anything is submitted. The Spark history server reads the applications' event
@@ -34,7 +34,7 @@ def client() -> testinfra.host.Host:
 def run_workload(client: testinfra.host.Host, command: str) -> dict[str, float]:
     """Runs a workload command; returns its samples (metric -> value), after checking the output
     is complete (every sample line parses, and the results line is there)."""
-    result = client.run(f"STACKLAB_SPARK_MASTER=yarn {command}")
+    result = client.run(command)
     assert result.rc == 0, f"{command}: rc {result.rc}\n{result.stdout[-2000:]}\n{result.stderr[-4000:]}"
     lines = result.stdout.splitlines()
     assert any(line.startswith("results: ") for line in lines), result.stdout

@@ -45,7 +45,8 @@ TWO_TENANTS_SPEC: dict[str, Any] = {
             "framework": "spark",
             "workload": "aggregate-by-key",
             "options": {
-                "num_records": 300000,
+                # Enough work that the 1-s samples see its tasks run (its jobs take seconds).
+                "num_records": 1000000,
                 "unique_keys": 300,
                 "unique_values": 300,
                 "num_partitions": 8,
