@@ -30,8 +30,8 @@ RESUME_SPEC: dict[str, Any] = {
     "tenants": [
         {"name": "spark", "framework": "spark", "workload": "scheduling-throughput", "options": {"app_warmups": 0}}
     ],
-    "matrix": {"num_tasks": [40, 80]},
-    "trials": 2,
+    "matrix": {"num_tasks": [40, 80, 120]},  # 3 cells: killed after 2, resumed with the third
+    "trials": 1,
     "timeout": 240,
     "metrics": {"interval": 2.0},
 }
