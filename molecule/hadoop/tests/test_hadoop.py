@@ -10,7 +10,6 @@ from __future__ import annotations
 import collections
 import json
 import random
-import re
 import shlex
 import time
 
@@ -22,6 +21,7 @@ from stacklab.polling import wait_until
 NAMENODES = hosts("hdfs_namenode")
 RESOURCEMANAGERS = hosts("yarn_resourcemanager")
 CLIENT = hosts("bench_client")[0]
+NN_WEB_PORT = 9870
 RM_WEB_PORT = 8088
 FAILOVER_DEADLINE_S = 60
 JOB_DEADLINE_S = 420
@@ -45,10 +45,21 @@ def run_ok(host: testinfra.host.Host, command: str) -> str:
     return str(result.stdout)
 
 
+def namenode_state(client: testinfra.host.Host, namenode: str) -> str | None:
+    """The NameNode's HA state from its JMX (what haadmin -getServiceState prints, without a JVM
+    client a poll), None when it does not answer."""
+    bean = "Hadoop:service=NameNode,name=NameNodeStatus"
+    result = client.run(f"curl -s --max-time 3 'http://{namenode}:{NN_WEB_PORT}/jmx?qry={bean}'")
+    try:
+        return str(json.loads(result.stdout)["beans"][0]["State"])
+    except (ValueError, KeyError, IndexError):
+        return None
+
+
 def namenode_states(client: testinfra.host.Host) -> dict[str, str]:
-    """host -> active/standby, from haadmin (hosts that do not answer are left out)."""
-    output = client.run("runuser -u hdfs -- hdfs haadmin -getAllServiceState").stdout
-    return dict(re.findall(r"^(\w+):\d+\s+(active|standby)\s*$", output, re.MULTILINE))
+    """host -> active/standby (hosts that do not answer are left out)."""
+    states = {namenode: namenode_state(client, namenode) for namenode in NAMENODES}
+    return {namenode: state for namenode, state in states.items() if state in ("active", "standby")}
 
 
 def active_namenode(client: testinfra.host.Host) -> str | None:
