@@ -1,13 +1,18 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
 import pytest
 from hadoop_ha_state import active_one, describe, reached, read
+
+MODULE = Path(__file__).resolve().parents[1] / "plugins/modules/hadoop_ha_state.py"
 
 # path -> (status, body or Location), served by the fixture's web server.
 PAGES: dict[str, tuple[int, Any]] = {}
@@ -72,21 +77,46 @@ def member(state: str | None, safe_mode: str = "") -> dict[str, Any]:
 
 
 def test_one_active_and_the_others_standby_out_of_safe_mode_is_the_leader_state() -> None:
-    members = {"n1:9870": member("standby"), "n2:9870": member("active")}
-    assert reached(members) and active_one(members) == "n2:9870"
-    assert reached({"n1:9870": member("active")})  # without HA
+    members = {"n1": member("standby"), "n2": member("active")}
+    assert reached(members) and active_one(members) == "n2"
+    assert reached({"n1": member("active")})  # without HA
 
 
 def test_no_leader_while_one_is_down_in_safe_mode_or_two_are_active() -> None:
-    assert not reached({"n1:9870": member("active"), "n2:9870": member(None)})
-    assert not reached({"n1:9870": member("active"), "n2:9870": member("standby", "Safe mode is ON.")})
-    both = {"n1:9870": member("active"), "n2:9870": member("active")}
+    assert not reached({"n1": member("active"), "n2": member(None)})
+    assert not reached({"n1": member("active"), "n2": member("standby", "Safe mode is ON.")})
+    both = {"n1": member("active"), "n2": member("active")}
     assert not reached(both) and active_one(both) is None
-    assert not reached({"n1:9870": member("standby"), "n2:9870": member("initializing")})
+    assert not reached({"n1": member("standby"), "n2": member("initializing")})
 
 
 def test_the_failure_message_names_each_member_state() -> None:
-    members = {"n1:9870": member("active"), "n2:9870": member("standby", "Safe mode is ON."), "n3:9870": member(None)}
-    assert describe(members) == (
-        "n1:9870=active, n2:9870=standby (safe mode: Safe mode is ON.), n3:9870=connection refused"
-    )
+    members = {"n1": member("active"), "n2": member("standby", "Safe mode is ON."), "n3": member(None)}
+    expected = "n1=active, n2=standby (safe mode: Safe mode is ON.), n3=connection refused"
+    assert describe(members) == expected
+
+
+def run_module(arguments: dict[str, Any], tmp_path: Path) -> dict[str, Any]:
+    """The module run as Ansible runs it (its arguments in a JSON file): its JSON result."""
+    args = tmp_path / "args.json"
+    args.write_text(json.dumps({"ANSIBLE_MODULE_ARGS": arguments}))
+    done = subprocess.run([sys.executable, str(MODULE), str(args)], capture_output=True, text=True, check=False)
+    result: dict[str, Any] = json.loads(done.stdout)
+    return result
+
+
+def test_the_module_asks_each_host_on_the_port_and_names_the_active_host(web: str, tmp_path: Path) -> None:
+    host, port = web.split(":")
+    PAGES["/ws/v1/cluster/info"] = (200, {"clusterInfo": {"haState": "ACTIVE"}})
+    result = run_module({"kind": "resourcemanager", "hosts": [host], "port": int(port), "wait_for": "leader"}, tmp_path)
+    assert result["active"] == host and result["members"][host]["state"] == "active"
+    assert not result.get("failed")
+
+
+def test_the_module_fails_naming_the_states_when_no_leader_comes(web: str, tmp_path: Path) -> None:
+    host, port = web.split(":")
+    PAGES["/ws/v1/cluster/info"] = (200, {"clusterInfo": {"haState": "STANDBY"}})
+    arguments = {"kind": "resourcemanager", "hosts": [host], "port": int(port), "wait_for": "leader", "timeout": 0.5}
+    result = run_module(arguments, tmp_path)
+    assert result["failed"] and result["active"] is None
+    assert f"after 0.5 s: {host}=standby" in result["msg"]

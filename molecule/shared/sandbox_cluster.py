@@ -9,8 +9,10 @@ extra variables molecule's converge got.
 from __future__ import annotations
 
 import functools
+import json
 import os
 import subprocess
+import urllib.request
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +42,23 @@ def address(host: str) -> str:
 def connect(host: str) -> testinfra.host.Host:
     inventory = os.environ["MOLECULE_INVENTORY_FILE"]
     return testinfra.get_host(f"ansible://{host}?ansible_inventory={inventory}")
+
+
+def get_json(url: str) -> Any:
+    """The JSON document at `url` (from the controller), None when nothing or no JSON answers."""
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return json.loads(response.read())
+    except (OSError, ValueError):
+        return None
+
+
+def namenode_state(namenode: str) -> str:
+    """The NameNode's HA state (active, standby...) from its JMX, what `hdfs haadmin
+    -getServiceState` prints without a client JVM a look; "down" when it does not answer."""
+    url = f"http://{address(namenode)}:9870/jmx?qry=Hadoop:service=NameNode,name=NameNodeStatus"
+    bean = get_json(url) or {}
+    return next((str(b.get("State")) for b in bean.get("beans", [])), "down")
 
 
 @functools.cache

@@ -20,7 +20,8 @@ description:
   - Read-only; supports check mode.
 options:
   kind: {description: What the members are., type: str, choices: [namenode, resourcemanager], required: true}
-  members: {description: The members' web servers as C(host:port)., type: list, elements: str, required: true}
+  hosts: {description: The members' hosts (names or addresses)., type: list, elements: str, required: true}
+  port: {description: The port of the members' web servers (every member uses the same)., type: int, required: true}
   wait_for:
     description: C(none) reports once; C(leader) waits as described above.
     type: str
@@ -34,17 +35,18 @@ EXAMPLES = r"""
 - name: Wait until one NameNode is active, the other standby, both out of safe mode
   hadoop_ha_state:
     kind: namenode
-    members: [node1:9870, node2:9870]
+    hosts: [node1, node2]
+    port: 9870
     wait_for: leader
     timeout: 180
 """
 
 RETURN = r"""
 members:
-  description: Per member, C(state) (active, standby, initializing...; null when not answering), C(safe_mode) (NameNodes; empty when off) and C(error).
+  description: Per member host, C(state) (active, standby, initializing...; null when not answering), C(safe_mode) (NameNodes; empty when off) and C(error).
   type: dict
   returned: always
-active: {description: The one active member (host:port), or null when none or several are., type: str, returned: always}
+active: {description: The one active member's host, or null when none or several are., type: str, returned: always}
 elapsed: {description: Seconds this call waited., type: float, returned: always}
 """
 
@@ -86,9 +88,10 @@ def read_resourcemanager(member: str, timeout: float) -> dict[str, Any]:
 READERS = {"namenode": read_namenode, "resourcemanager": read_resourcemanager}
 
 
-def read(kind: str, member: str, timeout: float) -> dict[str, Any]:
+def read(kind: str, web_server: str, timeout: float) -> dict[str, Any]:
+    """The state of the member whose web server is `web_server` (host:port)."""
     try:
-        return {**READERS[kind](member, timeout), "error": None}
+        return {**READERS[kind](web_server, timeout), "error": None}
     except (OSError, ValueError, KeyError, IndexError, TypeError) as error:
         # urllib's HTTPError (a redirect or an error status) is an OSError.
         return {"state": None, "error": f"{type(error).__name__}: {error}"}
@@ -117,7 +120,8 @@ def main() -> None:
     module = AnsibleModule(
         argument_spec={
             "kind": {"type": "str", "choices": sorted(READERS), "required": True},
-            "members": {"type": "list", "elements": "str", "required": True},
+            "hosts": {"type": "list", "elements": "str", "required": True},
+            "port": {"type": "int", "required": True},
             "wait_for": {"type": "str", "choices": ["none", "leader"], "default": "none"},
             "timeout": {"type": "float", "default": 60.0},
             "interval": {"type": "float", "default": 1.0},
@@ -130,7 +134,7 @@ def main() -> None:
     per_call_timeout = min(3.0, params["timeout"])
 
     def poll() -> dict[str, dict[str, Any]]:
-        return {member: read(params["kind"], member, per_call_timeout) for member in params["members"]}
+        return {host: read(params["kind"], f"{host}:{params['port']}", per_call_timeout) for host in params["hosts"]}
 
     members = poll()
     while params["wait_for"] == "leader" and not reached(members) and time.time() < deadline:

@@ -15,13 +15,12 @@ import time
 
 import pytest
 import testinfra
-from sandbox_cluster import connect, hosts
+from sandbox_cluster import connect, hosts, namenode_state
 from stacklab.polling import wait_until
 
 NAMENODES = hosts("hdfs_namenode")
 RESOURCEMANAGERS = hosts("yarn_resourcemanager")
 CLIENT = hosts("bench_client")[0]
-NN_WEB_PORT = 9870
 RM_WEB_PORT = 8088
 FAILOVER_DEADLINE_S = 60
 JOB_DEADLINE_S = 420
@@ -45,20 +44,9 @@ def run_ok(host: testinfra.host.Host, command: str) -> str:
     return str(result.stdout)
 
 
-def namenode_state(client: testinfra.host.Host, namenode: str) -> str | None:
-    """The NameNode's HA state from its JMX (what haadmin -getServiceState prints, without a JVM
-    client a poll), None when it does not answer."""
-    bean = "Hadoop:service=NameNode,name=NameNodeStatus"
-    result = client.run(f"curl -s --max-time 3 'http://{namenode}:{NN_WEB_PORT}/jmx?qry={bean}'")
-    try:
-        return str(json.loads(result.stdout)["beans"][0]["State"])
-    except (ValueError, KeyError, IndexError):
-        return None
-
-
 def namenode_states(client: testinfra.host.Host) -> dict[str, str]:
     """host -> active/standby (hosts that do not answer are left out)."""
-    states = {namenode: namenode_state(client, namenode) for namenode in NAMENODES}
+    states = {namenode: namenode_state(namenode) for namenode in NAMENODES}
     return {namenode: state for namenode, state in states.items() if state in ("active", "standby")}
 
 

@@ -13,18 +13,16 @@ during the rolling restart completed, having run across the ALIVE master's resta
 
 from __future__ import annotations
 
-import json
 import re
 import socket
 import threading
 import time
-import urllib.request
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 import testinfra
-from sandbox_cluster import address, connect, hosts, run_playbook
+from sandbox_cluster import address, connect, get_json, hosts, namenode_state, run_playbook
 from stacklab.polling import wait_until
 
 CONVERGE_DEADLINE_S = 1200
@@ -52,14 +50,6 @@ def cluster() -> dict[str, testinfra.host.Host]:
     return {name: connect(name) for name in hosts()}
 
 
-def get_json(url: str) -> Any:
-    try:
-        with urllib.request.urlopen(url, timeout=2) as response:
-            return json.loads(response.read())
-    except (OSError, ValueError):
-        return None
-
-
 def zookeeper_mode(server: str) -> str | None:
     """The server's mode from srvr; "down" when nothing answers on its port, None when it answers
     without serving (during an election)."""
@@ -70,11 +60,6 @@ def zookeeper_mode(server: str) -> str | None:
     except OSError:
         return "down"
     return next((line.split(":", 1)[1].strip() for line in reply.splitlines() if line.startswith("Mode:")), None)
-
-
-def namenode_state(namenode: str) -> str:
-    bean = get_json(f"http://{address(namenode)}:9870/jmx?qry=Hadoop:service=NameNode,name=NameNodeStatus") or {}
-    return next((str(b.get("State")) for b in bean.get("beans", [])), "down")
 
 
 def master_status(master: str) -> str:
