@@ -18,7 +18,7 @@ INVENTORY ?=
 # SCENARIOS=spark` converges the same cluster and runs one framework's tests.
 SCENARIOS ?= stack
 
-.PHONY: help setup host venv image mirror test lint unit molecule bench cloud-test converge-bench analysis-bench provision-bench spark-scheduler-bench cell-overhead-bench clean-sandbox
+.PHONY: help setup host venv image mirror test lint unit molecule bench cloud-test benchmark-converge benchmark-analysis benchmark-provision benchmark-spark-scheduler benchmark-cell-overhead clean-sandbox
 
 help:
 	@echo "make test      lint, unit tests and molecule scenarios ($(SCENARIOS)); all set-up included"
@@ -32,7 +32,15 @@ setup: host venv image mirror
 host:
 	@bash scripts/setup-host.sh
 
-venv: $(VENV)/.installed
+# ansible.cfg and pytest find the collection stacklab.bigdata (this checkout) through this link;
+# it sits in .venv/, which every tool here leaves alone (a link inside the tree back to the tree
+# would be a loop for anything that walks it).
+COLLECTION_LINK := .venv/collections/ansible_collections/stacklab/bigdata
+
+venv: $(VENV)/.installed $(COLLECTION_LINK)
+$(COLLECTION_LINK):
+	@mkdir -p $(@D)
+	@ln -sfn $(CURDIR) $@
 $(VENV)/.installed: pyproject.toml
 	@test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
 	@$(VENV)/bin/python -m pip install -q --upgrade pip
@@ -51,7 +59,7 @@ lint: venv
 	ansible-lint --profile production
 	ruff check .
 	ruff format --check .
-	mypy plugins tests molecule bench analysis
+	mypy plugins tests molecule benchmarks analysis
 
 unit: venv
 	pytest -q -n 2 -m "not sandbox and not cloud"
@@ -70,20 +78,20 @@ bench: setup
 	inventory="$(or $(INVENTORY),$$(stacklab inventory $(EXPERIMENT)))"; \
 	ansible-playbook bench.yml -i "$$inventory" -e experiment=$(EXPERIMENT)
 
-converge-bench: setup
-	python bench/converge.py
+benchmark-converge: setup
+	python -m benchmarks.converge
 
-analysis-bench: venv
-	python bench/analysis_throughput.py
+benchmark-analysis: venv
+	python -m benchmarks.analysis_throughput
 
-spark-scheduler-bench: setup
-	python bench/spark_scheduler.py
+benchmark-spark-scheduler: setup
+	python -m benchmarks.spark_scheduler
 
-cell-overhead-bench: setup
-	python bench/cell_overhead.py
+benchmark-cell-overhead: setup
+	python -m benchmarks.cell_overhead
 
-provision-bench: venv
-	python bench/provision.py
+benchmark-provision: venv
+	python -m benchmarks.provision
 
 clean-sandbox: venv
 	inventory="$(or $(INVENTORY),$$(stacklab inventory $(EXPERIMENT)))"; \

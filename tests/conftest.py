@@ -1,19 +1,15 @@
-"""Shared test set-up: the project's Ansible plugins importable as plain Python, and results
-folders in the format of DESIGN.md written as bench.yml writes them."""
+"""Shared test set-up: results folders in the format of DESIGN.md written as bench.yml writes them.
+(The collection's plugins import as ansible_collections.stacklab.bigdata.plugins.*: pytest's
+pythonpath, pyproject.toml, has .venv/collections.)"""
 
 from __future__ import annotations
 
 import json
-import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
 import pytest
-
-ROOT = Path(__file__).resolve().parent.parent
-for folder in ("plugins/filter", "plugins/modules", "plugins/module_utils", "plugins/callback", "bench"):
-    sys.path.insert(0, str(ROOT / folder))
 
 Sample = dict[str, Any]
 

@@ -1,4 +1,4 @@
-"""The batch workloads' Java side (roles/bench_workloads) against the analysis package's view of it,
+"""The batch workloads' Java side (roles/workloads) against the analysis package's view of it,
 and the input generator run for real in a JVM (javac and java of the controller's JDK)."""
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from stacklab.workloads import BATCH_WORKLOADS, WORKLOADS
 
-SHARED = Path(__file__).resolve().parent.parent / "roles/bench_workloads/files/src/shared/stacklab/workloads"
-STORM = Path(__file__).resolve().parent.parent / "roles/bench_workloads/files/src/storm/stacklab/workloads/storm"
+SHARED = Path(__file__).resolve().parent.parent / "roles/workloads/files/src/shared/stacklab/workloads"
+STORM = Path(__file__).resolve().parent.parent / "roles/workloads/files/src/storm/stacklab/workloads/storm"
 
 PROBE = """
 import stacklab.workloads.TextGenerator;

@@ -10,13 +10,18 @@ import time
 from pathlib import Path
 from typing import Any
 
-import bench_tenants
 import pytest
-from samples_jsonl import StaleAttempt, append_samples, claim_attempt, finished_cells
+from ansible_collections.stacklab.bigdata.plugins.callback.stacklab_progress import Progress, duration
+from ansible_collections.stacklab.bigdata.plugins.module_utils.samples_jsonl import (
+    StaleAttempt,
+    append_samples,
+    claim_attempt,
+    finished_cells,
+)
+from ansible_collections.stacklab.bigdata.plugins.modules import bench_tenants
 from stacklab.cells import CellFailed, cell_samples, tenant_commands
 from stacklab.spec import plan
 from stacklab.workloads import batch_inputs, streaming_workers
-from stacklab_progress import Progress, duration
 
 SPEC: dict[str, Any] = {
     "name": "two",

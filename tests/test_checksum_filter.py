@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 from ansible.errors import AnsibleFilterError
-from checksums import checksum_from_file
+from ansible_collections.stacklab.bigdata.plugins.filter.checksums import checksum_from_file
 
 DIGEST = "ab" * 64
 NAME = "apache-zookeeper-3.9.4-bin.tar.gz"

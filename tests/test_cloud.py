@@ -16,7 +16,8 @@ from typing import Any
 
 import pytest
 import yaml
-from moto_ec2 import ROOT, MotoEc2, provision_args
+
+from tests.fixtures.moto_ec2 import ROOT, MotoEc2, provision_args
 
 pytestmark = pytest.mark.cloud
 

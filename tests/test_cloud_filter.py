@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from cloud import (
+from ansible_collections.stacklab.bigdata.plugins.filter.cloud import (
     cloud_admin_cidr_problem,
     cloud_cost_estimate,
     cloud_layout_problems,

@@ -5,7 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from hadoop import dir_overlaps, group_overrides, hdfs_permissions, queue_problems
+from ansible_collections.stacklab.bigdata.plugins.filter.hadoop import (
+    dir_overlaps,
+    group_overrides,
+    hdfs_permissions,
+    queue_problems,
+)
 
 
 def test_separate_folders_do_not_overlap() -> None:

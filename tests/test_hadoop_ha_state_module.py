@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hadoop_ha_state import active_one, describe, reached, read
+from ansible_collections.stacklab.bigdata.plugins.modules.hadoop_ha_state import active_one, describe, reached, read
 
 MODULE = Path(__file__).resolve().parents[1] / "plugins/modules/hadoop_ha_state.py"
 

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from java_jar import classpath_entries, inputs_digest, sources_below
+from ansible_collections.stacklab.bigdata.plugins.modules.java_jar import (
+    classpath_entries,
+    inputs_digest,
+    sources_below,
+)
 
 
 def tree(tmp_path: Path) -> tuple[list[str], list[str], str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from jvm_service import (
+from ansible_collections.stacklab.bigdata.plugins.filter.jvm_service import (
     jvm_service_hosts,
     jvm_service_list,
     jvm_service_marks,

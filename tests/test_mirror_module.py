@@ -6,7 +6,15 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from mirror_artifact import dependency_xml, drop_packed, is_built, member_target, pack, pom_xml, unpack_jars
+from ansible_collections.stacklab.bigdata.plugins.modules.mirror_artifact import (
+    dependency_xml,
+    drop_packed,
+    is_built,
+    member_target,
+    pack,
+    pom_xml,
+    unpack_jars,
+)
 
 
 def test_pom_declares_folders_artifacts_and_imports_the_bom() -> None:

@@ -3,13 +3,14 @@ from __future__ import annotations
 import json
 import math
 import multiprocessing
-import sys
 from pathlib import Path
 
 import pytest
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "plugins/module_utils"))
-from samples_jsonl import append_samples, check_sample, read_file_samples
+from ansible_collections.stacklab.bigdata.plugins.module_utils.samples_jsonl import (
+    append_samples,
+    check_sample,
+    read_file_samples,
+)
 
 
 def sample(value: float, **labels: object) -> dict[str, object]:
@@ -74,7 +75,7 @@ def test_sampler_files_are_appended_once_and_a_cut_last_line_is_left_out(tmp_pat
 
 
 def test_the_module_appends_samples_without_files_and_needs_a_ledger_with_them(tmp_path: Path) -> None:
-    """Through ansible itself: bench_zookeeper passes samples only, bench_metrics files and a ledger."""
+    """Through ansible itself: cell_zookeeper passes samples only, cell_metrics files and a ledger."""
     import os
     import subprocess
 
@@ -83,7 +84,16 @@ def test_the_module_appends_samples_without_files_and_needs_a_ledger_with_them(t
     sample = {"metric": "rejoin", "value": 2.0, "unit": "s", "timestamp": 1.0, "labels": {"trial": 1}}
 
     def run(args: dict[str, object]) -> subprocess.CompletedProcess[str]:
-        command = ["ansible", "localhost", "-c", "local", "-m", "results_append", "-a", json.dumps(args)]
+        command = [
+            "ansible",
+            "localhost",
+            "-c",
+            "local",
+            "-m",
+            "stacklab.bigdata.results_append",
+            "-a",
+            json.dumps(args),
+        ]
         env = {**os.environ, "ANSIBLE_CONFIG": str(root / "ansible.cfg")}
         return subprocess.run(command, cwd=root, env=env, capture_output=True, text=True, check=False)
 

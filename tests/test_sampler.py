@@ -1,4 +1,4 @@
-"""The metric sampler that runs on the hosts (roles/bench_metrics/files/stacklab-sampler.py)."""
+"""The metric sampler that runs on the hosts (roles/cell_metrics/files/stacklab-sampler.py)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from types import ModuleType
 
 import pytest
 
-SAMPLER = Path(__file__).resolve().parent.parent / "roles/bench_metrics/files/stacklab-sampler.py"
+SAMPLER = Path(__file__).resolve().parent.parent / "roles/cell_metrics/files/stacklab-sampler.py"
 
 
 @pytest.fixture(scope="module")

@@ -2,7 +2,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from spark_standalone import describe, missing_workers, reached, summarize
+from ansible_collections.stacklab.bigdata.plugins.modules.spark_standalone import (
+    describe,
+    missing_workers,
+    reached,
+    summarize,
+)
 
 
 def master(status: str | None, workers: tuple[tuple[str, str], ...] = (), apps: int = 0) -> dict[str, Any]:

@@ -7,7 +7,12 @@ import threading
 from collections.abc import Iterator
 
 import pytest
-from zookeeper_ensemble import has_quorum, leader_of, parse_srvr, poll
+from ansible_collections.stacklab.bigdata.plugins.modules.zookeeper_ensemble import (
+    has_quorum,
+    leader_of,
+    parse_srvr,
+    poll,
+)
 
 LEADER_REPLY = (
     "Zookeeper version: 3.9.4\nLatency min/avg/max: 0/0.0/0\nZxid: 0x100000002\nMode: leader\nNode count: 5\n"

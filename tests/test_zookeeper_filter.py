@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from zookeeper import myid_problems, zookeeper_myids
+from ansible_collections.stacklab.bigdata.plugins.filter.zookeeper import myid_problems, zookeeper_myids
 
 
 def test_positions_give_ids_unless_pinned() -> None:

@@ -19,7 +19,7 @@ from .stats import Array, Mask
 
 TIMELINE_METRICS = ("active_tasks", "pending_tasks", "cpus", "mem_mb", "completed_tasks")
 # Samples that describe the run over time rather than a trial's result.
-# Host counters sampled from /proc during a run (roles/bench_metrics): context, not trial results.
+# Host counters sampled from /proc during a run (roles/cell_metrics): context, not trial results.
 HOST_METRICS = (
     "cpu_busy",
     "mem_used_mb",

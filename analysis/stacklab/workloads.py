@@ -44,7 +44,7 @@ class Workload:
     runner: str
     missing: str | None = None  # why this stacklab cannot run it yet (None: it can)
     # Which installed command runs it (bench.yml maps these names to paths on bench_client):
-    # spark-perf (roles/spark_perf), stacklab-spark or stacklab-mapreduce (roles/bench_workloads).
+    # spark-perf (roles/spark_perf), stacklab-spark or stacklab-mapreduce (roles/workloads).
     command: str = ""
 
 
@@ -73,7 +73,7 @@ BATCH_WORKLOADS = ("wordcount", "grep", "naive-bayes")
 BATCH_COMMANDS = {"hadoop": "stacklab-mapreduce", "spark": "stacklab-spark"}
 # What a batch cell runs with when its spec leaves an option out (passed explicitly to the commands).
 BATCH_DEFAULTS = {"input_mb": 64, "random_seed": 1}
-# The streaming topology (roles/bench_workloads, stacklab-storm): sentences a second, seconds of
+# The streaming topology (roles/workloads, stacklab-storm): sentences a second, seconds of
 # measurement, worker JVMs (one slot each), the generator's seed, seconds between samples.
 _STREAMING = {
     "rate": _COUNT,

@@ -1,6 +1,6 @@
 """Run one benchmark cell: its tenants on the task's host (bench_client), its samples on the controller.
 
-One task per cell keeps the orchestration cost of a cell to one module call (bench/cell_overhead.py
+One task per cell keeps the orchestration cost of a cell to one module call (benchmarks/cell_overhead.py
 measures it). The cell's samples, each tenant's app_time and the cell_time go into
 results/<run-id>/samples.jsonl in one atomic append; a failed cell appends nothing (a resumed run
 runs it again) and its output is kept under raw/. A cell of an attempt that a newer attempt has
@@ -9,8 +9,6 @@ superseded (see bench_plan) appends nothing either.
 
 from __future__ import annotations
 
-import functools
-import importlib.util
 import json
 import time
 from pathlib import Path
@@ -18,18 +16,7 @@ from typing import Any
 
 from ansible.errors import AnsibleActionFail
 from ansible.plugins.action import ActionBase
-
-
-@functools.cache
-def _samples_jsonl() -> Any:
-    # The modules' atomic writer (plugins/module_utils), loaded by path once per run: one
-    # implementation for modules and this action.
-    path = Path(__file__).resolve().parents[1] / "module_utils" / "samples_jsonl.py"
-    spec = importlib.util.spec_from_file_location("stacklab_samples_jsonl", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from ansible_collections.stacklab.bigdata.plugins.module_utils.samples_jsonl import StaleAttempt, append_samples
 
 
 def _output_folder(results_dir: Path, cell: dict[str, Any]) -> Path:
@@ -82,8 +69,8 @@ class ActionModule(ActionBase):  # type: ignore[misc]  # Ansible is untyped
                 f"cell {cell['index']} {cell['point']} trial {cell['trial']}: {error} (output in {folder})"
             ) from error
         try:
-            _samples_jsonl().append_samples(str(results_dir / "samples.jsonl"), samples, attempt=str(args["attempt"]))
-        except _samples_jsonl().StaleAttempt as error:
+            append_samples(str(results_dir / "samples.jsonl"), samples, attempt=str(args["attempt"]))
+        except StaleAttempt as error:
             raise AnsibleActionFail(f"cell {cell['index']}: {error}") from error
         finished = time.time()
         if wait and not args.get("last"):

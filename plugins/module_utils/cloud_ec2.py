@@ -1,6 +1,6 @@
 """EC2 API access shared by stacklab's cloud modules: a client at the configured endpoint (AWS, an
 EC2-compatible private cloud such as Eucalyptus, or moto_server in tests), the tags every created
-resource carries, and a count of the API calls made (bench/provision.py reports it)."""
+resource carries, and a count of the API calls made (benchmarks/provision.py reports it)."""
 
 from __future__ import annotations
 

@@ -12,7 +12,7 @@ description:
   - Reads results/<run-id>/samples.jsonl if it exists; a cell whose cell_time sample is there is done.
     A results file with a cut or malformed line is an error naming the line; nothing is written then.
   - Names this attempt at the run (sortable by time) and records it in the results folder as the
-    current one, under the samples file's lock: samples of an older, interrupted attempt that
+    current one, under the samples file's lock; samples of an older, interrupted attempt that
     arrive later are refused, so no cell is recorded twice.
   - Creates the results folder and keeps the spec as run (spec.yml); an earlier, different spec.yml
     of the same run id is kept beside it.
@@ -52,7 +52,7 @@ import time
 from pathlib import Path
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible.module_utils.samples_jsonl import claim_attempt, finished_cells
+from ansible_collections.stacklab.bigdata.plugins.module_utils.samples_jsonl import claim_attempt, finished_cells
 
 RUN_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 

@@ -64,7 +64,12 @@ import time
 from typing import Any
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible.module_utils.cloud_ec2 import TAG_GROUPS, TAG_NODE_GROUP, TAG_RUN_ID, Ec2
+from ansible_collections.stacklab.bigdata.plugins.module_utils.cloud_ec2 import (
+    TAG_GROUPS,
+    TAG_NODE_GROUP,
+    TAG_RUN_ID,
+    Ec2,
+)
 
 
 def _tag_specifications(tags: dict[str, str], spot: bool) -> list[dict[str, Any]]:

@@ -48,7 +48,7 @@ import os
 import time
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible.module_utils.cloud_ec2 import (
+from ansible_collections.stacklab.bigdata.plugins.module_utils.cloud_ec2 import (
     LIVE_FILTER,
     TAG_EXPIRES,
     TAG_RUN_ID,

@@ -9,14 +9,14 @@ module: hadoop_ha_state
 short_description: Report (and wait for) the HA state of HDFS NameNodes or YARN ResourceManagers
 description:
   - Reads each member's state from its web server, the one C(hdfs haadmin -getAllServiceState) and
-    C(yarn rmadmin -getAllServiceState) print: a NameNode's JMX bean NameNodeStatus (and its
+    C(yarn rmadmin -getAllServiceState) print; a NameNode's JMX bean NameNodeStatus (and its
     NameNodeInfo's safe mode), a ResourceManager's C(/ws/v1/cluster/info) (haState). A member
     without HA reports C(active).
   - With I(wait_for=leader), polls until exactly one member is active and every other standby;
     NameNodes must also all be out of safe mode (a standby still in it would become an active one
     that refuses writes). It fails with the last states seen when I(timeout) passes.
   - Redirects are not followed (a standby ResourceManager redirects most of its pages to the
-    active one): a member that answers with one counts as not answering.
+    active one), so a member that answers with one counts as not answering.
   - Read-only; supports check mode.
 options:
   kind: {description: What the members are., type: str, choices: [namenode, resourcemanager], required: true}

@@ -39,7 +39,12 @@ stacklab_cell: {description: The progress argument, when given., type: dict, ret
 import os
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible.module_utils.samples_jsonl import StaleAttempt, append_samples, check_sample, read_file_samples
+from ansible_collections.stacklab.bigdata.plugins.module_utils.samples_jsonl import (
+    StaleAttempt,
+    append_samples,
+    check_sample,
+    read_file_samples,
+)
 
 
 def main() -> None:

@@ -9,7 +9,7 @@ short_description: Analyse a results folder and write report/report.html and rep
 description:
   - Calls the C(stacklab) analysis package (installed in the controller's virtualenv) on
     I(results); only the folder's C(report/) is written, the samples are never changed.
-  - Run it on the controller (C(delegate_to: localhost)); in check mode nothing is written.
+  - "Run it on the controller (C(delegate_to: localhost)); in check mode nothing is written."
 options:
   results: {description: The results folder (results/<run-id>)., type: path, required: true}
   axis: {description: The matrix axis of tables and plots (default - the label that varies most)., type: str}

@@ -6,12 +6,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import sample
-from paper_tables import TABLE_III, TABLE_IV, trials_for
 from stacklab.aggregate import aggregate
 from stacklab.compare import compare
 from stacklab.samples import load_results
 from stacklab.stats import fit_growth, summarize
+
+from tests.conftest import sample
+from tests.fixtures.paper_tables import TABLE_III, TABLE_IV, trials_for
 
 
 def side(table: dict[int, tuple[float, float, float, float]], system: str, rows: list[int]) -> list[dict[str, object]]:

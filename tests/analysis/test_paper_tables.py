@@ -9,9 +9,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import sample
-from paper_tables import TABLE_III, TABLE_IV, trials_for
 from stacklab.cli import main
+
+from tests.conftest import sample
+from tests.fixtures.paper_tables import TABLE_III, TABLE_IV, trials_for
 
 Row = tuple[float, float, float, float]
 

@@ -9,10 +9,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import sample
 from stacklab.aggregate import aggregate
 from stacklab.cli import main
 from stacklab.samples import load_results
+
+from tests.conftest import sample
 
 
 def digest(path: Path) -> str:

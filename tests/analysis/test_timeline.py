@@ -7,9 +7,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import Sample, sample
 from stacklab.samples import load_results
 from stacklab.timeline import build_timelines, deadlock, fairness, jain_index, startup_overhead, starvation
+
+from tests.conftest import Sample, sample
 
 T0 = 1763700000.0
 

@@ -1,4 +1,4 @@
-"""Verify the batch workloads (roles/bench_workloads) on the converged cluster, from bench_client
+"""Verify the batch workloads (roles/workloads) on the converged cluster, from bench_client
 (Spark on the client's default, the standalone masters; test_bench_tenants.py runs Spark's on YARN):
 the generator writes the same bytes from MapReduce and from Spark, WordCount and Grep agree with
 each other and with a count on the client, Naive Bayes learns the classes, and a bad invocation
