@@ -10,6 +10,7 @@ import os
 import subprocess
 import tarfile
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 import yaml
@@ -32,8 +33,13 @@ def artifact(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tarball
 
 
+class Installed(NamedTuple):
+    place: Path  # where the collection is installed, and where its commands run
+    env: dict[str, str]
+
+
 @pytest.fixture(scope="module")
-def installed(artifact: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+def installed(artifact: Path, tmp_path_factory: pytest.TempPathFactory) -> Installed:
     """An environment whose only stacklab is the installed artifact: its own ansible.cfg, run from
     a folder outside the checkout (no playbook-adjacent collections, no project config)."""
     place = tmp_path_factory.mktemp("installed")
@@ -45,7 +51,7 @@ def installed(artifact: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[
     command = ["ansible-galaxy", "collection", "install", "--no-deps", "-p", str(place / "collections"), str(artifact)]
     done = run(command, place, env)
     assert done.returncode == 0, done.stdout + done.stderr
-    return env
+    return Installed(place, env)
 
 
 def test_the_artifact_holds_the_collection_and_not_the_development_tree(artifact: Path) -> None:
@@ -57,31 +63,27 @@ def test_the_artifact_holds_the_collection_and_not_the_development_tree(artifact
     assert not tops & {".venv", ".git", "tests", "molecule", "benchmarks", "results", "analysis"}, tops
 
 
-def test_every_module_documents_itself_from_the_installed_collection(installed: dict[str, str]) -> None:
-    listed = run(
-        ["ansible-doc", "-t", "module", "-l", NAME, "--json"], Path(installed["ANSIBLE_HOME"]).parent, installed
-    )
+def test_every_module_documents_itself_from_the_installed_collection(installed: Installed) -> None:
+    listed = run(["ansible-doc", "-t", "module", "-l", NAME, "--json"], *installed)
     assert listed.returncode == 0, listed.stderr
     modules = sorted(json.loads(listed.stdout))
     assert f"{NAME}.results_append" in modules and len(modules) == len(list((ROOT / "plugins/modules").glob("*.py")))
     # ansible-doc fails on a module whose DOCUMENTATION is not valid YAML.
-    documented = run(
-        ["ansible-doc", "-t", "module", "--json", *modules], Path(installed["ANSIBLE_HOME"]).parent, installed
-    )
+    documented = run(["ansible-doc", "-t", "module", "--json", *modules], *installed)
     assert documented.returncode == 0, documented.stderr
     assert set(json.loads(documented.stdout)) == set(modules)
 
 
-def validate(installed: dict[str, str], myids: list[int]) -> subprocess.CompletedProcess[str]:
-    place = Path(installed["ANSIBLE_HOME"]).parent
+def validate(installed: Installed, myids: list[int]) -> subprocess.CompletedProcess[str]:
+    place = installed.place
     hosts = {f"zk{i}": {"ansible_connection": "local", "zookeeper_id": myid} for i, myid in enumerate(myids, 1)}
     (place / "inventory.yml").write_text(yaml.safe_dump({"all": {"children": {"zookeeper": {"hosts": hosts}}}}))
     playbook = [{"name": "Validate", "hosts": "all", "gather_facts": False, "roles": [{"role": f"{NAME}.validate"}]}]
     (place / "validate.yml").write_text(yaml.safe_dump(playbook))
-    return run(["ansible-playbook", "-i", "inventory.yml", "validate.yml"], place, installed)
+    return run(["ansible-playbook", "-i", "inventory.yml", "validate.yml"], *installed)
 
 
-def test_a_role_runs_from_the_installed_collection(installed: dict[str, str]) -> None:
+def test_a_role_runs_from_the_installed_collection(installed: Installed) -> None:
     good = validate(installed, [1, 2, 3])
     assert good.returncode == 0, good.stdout + good.stderr
     # The validate role includes the zookeeper role's rules, which use the collection's filters.
