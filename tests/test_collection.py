@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import sys
 import tarfile
 from pathlib import Path
 from typing import NamedTuple
@@ -90,3 +91,44 @@ def test_a_role_runs_from_the_installed_collection(installed: Installed) -> None
     clash = validate(installed, [1, 1, 3])
     assert clash.returncode != 0
     assert "hosts zk1 and zk2 have the same zookeeper_id 1" in clash.stdout, clash.stdout
+
+
+STAND_IN = """#!/bin/sh
+# Stands in for spark-perf: one sample and its results line.
+echo '{"metric":"job_time","value":0.2,"unit":"s","timestamp":0,"labels":{"trial":1}}'
+echo 'results: {"results":[{"time":0.2}]}'
+"""
+
+
+def test_a_cell_runs_through_the_installed_collections_action_and_module(installed: Installed) -> None:
+    """bench_cell (an action) runs the bench_tenants module by its full name: from an installed
+    collection a short name is not on the module path (the 4 December CI failure)."""
+    from stacklab.spec import plan
+
+    place = installed.place
+    stand_in = place / "spark-perf"
+    stand_in.write_text(STAND_IN)
+    stand_in.chmod(0o755)
+    spec = {
+        "name": "one-cell",
+        "stack": {"frameworks": ["spark"]},
+        "tenants": [
+            {"name": "solo", "framework": "spark", "workload": "scheduling-throughput", "options": {"app_warmups": 0}}
+        ],
+        "trials": 1,
+    }
+    task = {
+        "cell": plan(spec).cells[0],
+        "results": str(place / "results"),
+        "commands": {"spark-perf": str(stand_in)},
+        "timeout": 60,
+        "attempt": "20261204T000000.000000",
+        "last": True,
+    }
+    playbook = [{"name": "Cell", "hosts": "localhost", "gather_facts": False, "tasks": [{f"{NAME}.bench_cell": task}]}]
+    (place / "cell.yml").write_text(yaml.safe_dump(playbook))
+    interpreter = f"ansible_python_interpreter={sys.executable}"  # the one with stacklab installed
+    done = run(["ansible-playbook", "-i", "localhost,", "-c", "local", "-e", interpreter, "cell.yml"], *installed)
+    assert done.returncode == 0, done.stdout + done.stderr
+    samples = [json.loads(line) for line in (place / "results" / "samples.jsonl").read_text().splitlines()]
+    assert {sample["metric"] for sample in samples} >= {"job_time", "cell_time"}

@@ -53,7 +53,7 @@ class ActionModule(ActionBase):  # type: ignore[misc]  # Ansible is untyped
         except CellFailed as error:
             raise AnsibleActionFail(f"cell {cell['index']}: {error}") from error
         outcome = self._execute_module(
-            module_name="bench_tenants",
+            module_name="stacklab.bigdata.bench_tenants",
             module_args={"tenants": runs, "timeout": float(args["timeout"]), "attempt": str(args["attempt"])},
             task_vars=task_vars,
         )
