@@ -127,7 +127,7 @@ def test_a_cell_runs_through_the_installed_collections_action_and_module(install
     }
     playbook = [{"name": "Cell", "hosts": "localhost", "gather_facts": False, "tasks": [{f"{NAME}.bench_cell": task}]}]
     (place / "cell.yml").write_text(yaml.safe_dump(playbook))
-    interpreter = f"ansible_python_interpreter={sys.executable}"  # the one with stacklab installed
+    interpreter = f"ansible_python_interpreter={sys.executable}"  # discovery finds a bare pyenv shim
     done = run(["ansible-playbook", "-i", "localhost,", "-c", "local", "-e", interpreter, "cell.yml"], *installed)
     assert done.returncode == 0, done.stdout + done.stderr
     samples = [json.loads(line) for line in (place / "results" / "samples.jsonl").read_text().splitlines()]
