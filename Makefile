@@ -59,7 +59,7 @@ lint: venv
 	ansible-lint --profile production
 	ruff check .
 	ruff format --check .
-	mypy plugins tests molecule benchmarks analysis
+	mypy plugins tests molecule benchmarks src
 
 unit: venv
 	pytest -q -n 2 -m "not sandbox and not cloud"

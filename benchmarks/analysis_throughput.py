@@ -18,9 +18,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from stacklab.aggregate import aggregate
-from stacklab.eventlog import parse_event_log
-from stacklab.samples import read_samples
+from stacklab.analysis.aggregate import aggregate
+from stacklab.analysis.eventlog import parse_event_log
+from stacklab.results.reader import read_samples
 
 
 def write_samples(path: Path, count: int) -> None:

@@ -23,9 +23,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from stacklab.sparkperf import samples_from_jar_output
-
 from benchmarks.sandbox_hosts import ROOT, run_playbook, write_inventory
+from stacklab.spec.sparkperf import samples_from_jar_output
 
 NETWORK = "stacklab-bench-spark"
 PREFIX = "10.89.82"

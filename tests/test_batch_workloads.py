@@ -9,7 +9,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from stacklab.workloads import BATCH_WORKLOADS, WORKLOADS
+
+from stacklab.spec.workloads import BATCH_WORKLOADS, WORKLOADS
 
 SHARED = Path(__file__).resolve().parent.parent / "roles/workloads/files/src/shared/stacklab/workloads"
 STORM = Path(__file__).resolve().parent.parent / "roles/workloads/files/src/storm/stacklab/workloads/storm"

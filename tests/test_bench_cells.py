@@ -12,16 +12,17 @@ from typing import Any
 
 import pytest
 from ansible_collections.stacklab.bigdata.plugins.callback.stacklab_progress import Progress, duration
-from ansible_collections.stacklab.bigdata.plugins.module_utils.samples_jsonl import (
+from ansible_collections.stacklab.bigdata.plugins.modules import bench_tenants
+
+from stacklab.results.store import (
     StaleAttempt,
     append_samples,
     claim_attempt,
     finished_cells,
 )
-from ansible_collections.stacklab.bigdata.plugins.modules import bench_tenants
-from stacklab.cells import CellFailed, cell_samples, tenant_commands
-from stacklab.spec import plan
-from stacklab.workloads import batch_inputs, streaming_workers
+from stacklab.runner.cells import CellFailed, cell_samples, tenant_commands
+from stacklab.spec.experiment import plan
+from stacklab.spec.workloads import batch_inputs, streaming_workers
 
 SPEC: dict[str, Any] = {
     "name": "two",

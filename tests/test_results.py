@@ -6,11 +6,9 @@ import multiprocessing
 from pathlib import Path
 
 import pytest
-from ansible_collections.stacklab.bigdata.plugins.module_utils.samples_jsonl import (
-    append_samples,
-    check_sample,
-    read_file_samples,
-)
+
+from stacklab.results.schema import check_sample
+from stacklab.results.store import append_files, append_samples, read_file_samples
 
 
 def sample(value: float, **labels: object) -> dict[str, object]:
@@ -70,12 +68,20 @@ def test_sampler_files_are_appended_once_and_a_cut_last_line_is_left_out(tmp_pat
     source.write_text(whole + "\n" + whole + "\n" + whole[:30])
     samples, cut_line, problem = read_file_samples(str(source))
     assert (len(samples), cut_line, problem) == (2, 3, None)
+    target, ledger = str(tmp_path / "samples.jsonl"), str(tmp_path / "appended.txt")
+    assert append_files(target, [str(source)], ledger) == (2, 1, True)
+    assert append_files(target, [str(source)], ledger) == (0, 0, False)  # the ledger lists it
+    assert len(Path(target).read_text().splitlines()) == 2
     source.write_text(whole + '\n{"metric": "x"}\n')
     assert "line 2" in (read_file_samples(str(source))[2] or "")
+    with pytest.raises(ValueError, match="line 2"):
+        append_files(target, [str(source), str(tmp_path / "b.jsonl")], str(tmp_path / "other.txt"))
+    assert len(Path(target).read_text().splitlines()) == 2  # nothing of a bad file is written
 
 
-def test_the_module_appends_samples_without_files_and_needs_a_ledger_with_them(tmp_path: Path) -> None:
-    """Through ansible itself: cell_zookeeper passes samples only, cell_metrics files and a ledger."""
+def test_the_module_appends_samples_builds_measured_ones_and_needs_a_ledger_with_files(tmp_path: Path) -> None:
+    """Through ansible itself: the cloud role passes samples, cell_zookeeper measured values and
+    its cell, cell_metrics files and a ledger."""
     import os
     import subprocess
 
@@ -100,4 +106,14 @@ def test_the_module_appends_samples_without_files_and_needs_a_ledger_with_them(t
     assert run({"path": str(target), "samples": [sample]}).returncode == 0
     assert [json.loads(line) for line in target.read_text().splitlines()] == [sample]
     missing = run({"path": str(target), "from_files": [str(target)]})
-    assert missing.returncode != 0 and "from_files needs a ledger" in missing.stdout
+    assert missing.returncode != 0 and "required by 'from_files': ledger" in missing.stdout, missing.stdout
+    cell = {"cell": "c1", "trial": 1}
+    measured = {"measured": {"rejoin": 1.5}, "labels": {**cell, "test": "zookeeper-failover"}}
+    assert run({"path": str(target), **measured, "cell_labels": cell, "cell_seconds": 9.25}).returncode == 0
+    written = [json.loads(line) for line in target.read_text().splitlines()[1:]]
+    assert [(s["metric"], s["value"], s["labels"]) for s in written] == [
+        ("rejoin", 1.5, {**cell, "test": "zookeeper-failover"}),
+        ("cell_time", 9.25, cell),
+    ]
+    bad = run({"path": str(target), "measured": {"rejoin": "soon"}})
+    assert bad.returncode != 0 and "'value' must be a finite number" in bad.stdout, bad.stdout

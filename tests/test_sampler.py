@@ -1,18 +1,19 @@
-"""The metric sampler that runs on the hosts (roles/cell_metrics/files/stacklab-sampler.py)."""
+"""The metric sampler that runs on the hosts (roles/cell_metrics/files/stacklab_sampler.py)."""
 
 from __future__ import annotations
 
 import importlib.util
 import json
+import shutil
 import subprocess
-import sys
 import time
 from pathlib import Path
 from types import ModuleType
 
 import pytest
+from ansible_collections.stacklab.bigdata.plugins.lookup.package_files import package_files
 
-SAMPLER = Path(__file__).resolve().parent.parent / "roles/cell_metrics/files/stacklab-sampler.py"
+SAMPLER = Path(__file__).resolve().parent.parent / "roles/cell_metrics/files/stacklab_sampler.py"
 
 
 @pytest.fixture(scope="module")
@@ -112,8 +113,15 @@ def test_yarn_and_mesos_allocations(sampler: ModuleType) -> None:
 
 
 def test_the_sampler_writes_whole_sample_lines_and_stops_on_sigterm(tmp_path: Path) -> None:
+    """Installed as roles/cell_metrics installs it (beside the files package_files names) and run
+    by the system's python3 without site-packages, as on a host with nothing else of stacklab."""
+    lib = tmp_path / "lib"
+    for file in [{"src": str(SAMPLER), "path": SAMPLER.name}, *package_files("stacklab.results.schema")]:
+        (lib / file["path"]).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(file["src"], lib / file["path"])
     out = tmp_path / "m.jsonl"
-    process = subprocess.Popen([sys.executable, str(SAMPLER), "--out", str(out), "--interval", "0.1", "--host", "h1"])
+    command = ["/usr/bin/python3", "-S", "-E", str(lib / SAMPLER.name), "--out", str(out), "--interval", "0.1"]
+    process = subprocess.Popen([*command, "--host", "h1"])
     try:
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline and (not out.exists() or out.read_text().count("cpu_busy") < 2):

@@ -6,7 +6,8 @@ import re
 from pathlib import Path
 
 import pytest
-from stacklab.sparkperf import TESTS, parse_classic_summary, parse_results_line, samples_from_jar_output
+
+from stacklab.spec.sparkperf import TESTS, parse_classic_summary, parse_results_line, samples_from_jar_output
 
 SOURCES = Path(__file__).resolve().parent.parent / "roles/spark_perf/files/src/stacklab/sparkperf"
 

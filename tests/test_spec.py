@@ -10,7 +10,8 @@ from typing import Any
 
 import pytest
 import yaml
-from stacklab.spec import SpecError, load, plan
+
+from stacklab.spec.experiment import SpecError, load, plan
 
 EXPERIMENTS = sorted((Path(__file__).resolve().parent.parent / "experiments").glob("*.yml"))
 

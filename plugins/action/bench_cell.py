@@ -16,7 +16,8 @@ from typing import Any
 
 from ansible.errors import AnsibleActionFail
 from ansible.plugins.action import ActionBase
-from ansible_collections.stacklab.bigdata.plugins.module_utils.samples_jsonl import StaleAttempt, append_samples
+
+from stacklab.results.store import StaleAttempt, append_samples
 
 
 def _output_folder(results_dir: Path, cell: dict[str, Any]) -> Path:
@@ -41,7 +42,7 @@ class ActionModule(ActionBase):  # type: ignore[misc]  # Ansible is untyped
     )
 
     def run(self, tmp: Any = None, task_vars: dict[str, Any] | None = None) -> dict[str, Any]:
-        from stacklab.cells import CellFailed, cell_samples, tenant_commands
+        from stacklab.runner.cells import CellFailed, cell_samples, tenant_commands
 
         result: dict[str, Any] = super().run(tmp, task_vars)
         args = self._task.args

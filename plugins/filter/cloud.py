@@ -7,6 +7,8 @@ import ipaddress
 import re
 from typing import Any
 
+from stacklab.results.schema import sample
+
 # DESIGN.md's inventory groups: node groups may only name these.
 INVENTORY_GROUPS = (
     "zookeeper",
@@ -151,13 +153,7 @@ def cloud_uptime_samples(
                 "node_ssh_s": reachable_at.get(instance["hostname"]),
             }
             samples += [
-                {
-                    "metric": name,
-                    "value": round(at - requested_at, 3),
-                    "unit": "s",
-                    "timestamp": at,
-                    "labels": node_labels,
-                }
+                sample(name, round(at - requested_at, 3), "s", node_labels, at)
                 for name, at in phases.items()
                 if at is not None
             ]
@@ -172,13 +168,7 @@ def cloud_registered_samples(
     an earlier attempt, or not launched by stacklab) are left out."""
     requested_at = {host: hostvars[host].get("stacklab_requested_at") for host in hosts}
     return [
-        {
-            "metric": metric,
-            "value": round(registered_at - float(at), 3),
-            "unit": "s",
-            "timestamp": registered_at,
-            "labels": {**labels, "host": host},
-        }
+        sample(metric, round(registered_at - float(at), 3), "s", {**labels, "host": host}, registered_at)
         for host, at in sorted(requested_at.items())
         if at not in (None, "", "None")
     ]

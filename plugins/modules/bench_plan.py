@@ -52,7 +52,6 @@ import time
 from pathlib import Path
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.stacklab.bigdata.plugins.module_utils.samples_jsonl import claim_attempt, finished_cells
 
 RUN_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
@@ -74,9 +73,10 @@ def main() -> None:
         },
         supports_check_mode=True,
     )
-    try:
-        from stacklab.spec import SpecError, load, missing_workloads
-        from stacklab.workloads import WORKLOADS, batch_inputs, streaming_workers
+    try:  # the stacklab package: this module runs on the controller (bench.yml's localhost)
+        from stacklab.results.store import claim_attempt, finished_cells
+        from stacklab.spec.experiment import SpecError, load, missing_workloads
+        from stacklab.spec.workloads import WORKLOADS, batch_inputs, streaming_workers
     except ImportError as error:
         module.fail_json(msg=f"the stacklab package is not importable by this Python ({error}); run `make venv`")
     experiment = Path(module.params["experiment"])

@@ -44,8 +44,8 @@ def main() -> None:
         supports_check_mode=True,
     )
     try:
-        from stacklab.report import analyse, write_report
-        from stacklab.tables import to_markdown
+        from stacklab.analysis.report import analyse, write_report
+        from stacklab.analysis.tables import to_markdown
     except ImportError as error:
         module.fail_json(
             msg=f"the stacklab analysis package is not importable by this Python ({error}); run `make venv`"

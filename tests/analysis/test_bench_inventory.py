@@ -6,9 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from stacklab.bench import default_inventory
+
 from stacklab.cli import main
-from stacklab.spec import load
+from stacklab.runner.playbook import default_inventory
+from stacklab.spec.experiment import load
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from stacklab.aggregate import aggregate
-from stacklab.compare import compare
-from stacklab.samples import load_results
-from stacklab.stats import fit_growth, summarize
 
+from stacklab.analysis.aggregate import aggregate
+from stacklab.analysis.compare import compare
+from stacklab.analysis.stats import fit_growth, summarize
+from stacklab.results.reader import load_results
 from tests.conftest import sample
 from tests.fixtures.paper_tables import TABLE_III, TABLE_IV, trials_for
 

@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from stacklab.cli import main
 
+from stacklab.cli import main
 from tests.conftest import sample
 from tests.fixtures.paper_tables import TABLE_III, TABLE_IV, trials_for
 

@@ -4,8 +4,9 @@ import json
 from pathlib import Path
 
 import pytest
-from stacklab.eventlog import parse_event_log
-from stacklab.sparkperf import parse_classic_summary, parse_results_line, samples_from_output
+
+from stacklab.analysis.eventlog import parse_event_log
+from stacklab.spec.sparkperf import parse_classic_summary, parse_results_line, samples_from_output
 
 
 def test_results_lines_in_both_forms() -> None:

@@ -9,10 +9,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from stacklab.aggregate import aggregate
-from stacklab.cli import main
-from stacklab.samples import load_results
 
+from stacklab.analysis.aggregate import aggregate
+from stacklab.cli import main
+from stacklab.results.reader import load_results
 from tests.conftest import sample
 
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from stacklab.samples import load_results
-from stacklab.timeline import build_timelines, deadlock, fairness, jain_index, startup_overhead, starvation
 
+from stacklab.analysis.timeline import build_timelines, deadlock, fairness, jain_index, startup_overhead, starvation
+from stacklab.results.reader import load_results
 from tests.conftest import Sample, sample
 
 T0 = 1763700000.0

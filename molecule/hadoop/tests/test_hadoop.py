@@ -16,6 +16,7 @@ import time
 import pytest
 import testinfra
 from sandbox_cluster import connect, hosts, namenode_state
+
 from stacklab.polling import wait_until
 
 NAMENODES = hosts("hdfs_namenode")

@@ -15,6 +15,7 @@ import re
 import pytest
 import testinfra
 from sandbox_cluster import connect, hosts
+
 from stacklab.polling import wait_until
 
 CLIENT = hosts("bench_client")[0]

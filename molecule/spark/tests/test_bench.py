@@ -19,8 +19,9 @@ from typing import Any
 import pytest
 import yaml
 from sandbox_cluster import ROOT, hosts, playbook_command, playbook_environment, run_bench
+
 from stacklab.polling import wait_until
-from stacklab.spec import plan
+from stacklab.spec.experiment import plan
 
 RUN_DEADLINE_S = 900
 

@@ -12,8 +12,9 @@ from typing import Any
 import pytest
 import testinfra
 from sandbox_cluster import connect, hosts
+
 from stacklab.polling import wait_until
-from stacklab.sparkperf import TESTS, parse_classic_summary, parse_results_line
+from stacklab.spec.sparkperf import TESTS, parse_classic_summary, parse_results_line
 
 MASTERS = hosts("spark_master")
 WORKERS = hosts("spark_worker")

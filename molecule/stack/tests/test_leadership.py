@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 import testinfra
 from sandbox_cluster import address, connect, hosts
+
 from stacklab.polling import wait_until
 
 ZOOKEEPERS = hosts("zookeeper")

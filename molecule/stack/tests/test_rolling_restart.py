@@ -23,6 +23,7 @@ from typing import Any
 import pytest
 import testinfra
 from sandbox_cluster import address, connect, get_json, hosts, namenode_state, run_playbook
+
 from stacklab.polling import wait_until
 
 CONVERGE_DEADLINE_S = 1200

@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 import testinfra
 from sandbox_cluster import connect, hosts
+
 from stacklab.polling import wait_until
 
 NIMBUSES = hosts("storm_nimbus")

@@ -19,6 +19,7 @@ import testinfra
 import yaml
 from sandbox_cluster import ROOT, connect, hosts
 from sandbox_cluster import run_bench as run_bench_spec
+
 from stacklab.polling import wait_until
 
 RUN_DEADLINE_S = 600

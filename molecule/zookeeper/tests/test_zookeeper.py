@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 import testinfra
 from sandbox_cluster import connect, hosts
+
 from stacklab.polling import wait_until
 
 SERVERS = hosts("zookeeper")

@@ -1,31 +1,17 @@
-"""The results folder of DESIGN.md: samples.jsonl appended atomically, one JSON object a line."""
+"""The one writer of a run's samples.jsonl (DESIGN.md): atomic appends of whole lines, the run's
+current attempt (a superseded attempt's samples are refused), and the ledger of sampler files
+already appended. Standard library only (with stacklab.results.schema)."""
 
 from __future__ import annotations
 
 import contextlib
 import fcntl
 import json
-import math
 import os
 from collections.abc import Iterator
 from typing import Any
 
-REQUIRED = {"metric": str, "unit": str, "labels": dict}
-
-
-def check_sample(sample: Any) -> str | None:
-    """Why `sample` is not a valid sample, or None."""
-    if not isinstance(sample, dict):
-        return f"a sample must be a mapping, got {type(sample).__name__}"
-    for key, kind in REQUIRED.items():
-        if not isinstance(sample.get(key), kind):
-            return f"sample field {key!r} must be a {kind.__name__}: {sample!r:.200}"
-    value = sample.get("value")
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        return f"sample field 'value' must be a finite number: {sample!r:.200}"
-    if not isinstance(sample.get("timestamp"), (int, float)):
-        return f"sample field 'timestamp' must be a Unix time: {sample!r:.200}"
-    return None
+from stacklab.results.schema import check_sample
 
 
 class StaleAttempt(Exception):
@@ -132,3 +118,34 @@ def finished_cells(path: str) -> set[str]:
     if problem:
         raise ValueError(f"{problem}; fix or remove it first")
     return {str(s["labels"]["cell"]) for s in samples if s["metric"] == "cell_time" and "cell" in s["labels"]}
+
+
+def append_files(path: str, files: list[str], ledger: str, attempt: str = "") -> tuple[int, int, bool]:
+    """Append the samples of JSON-lines files (the samplers' output) that `ledger` does not list yet,
+    then list them. A cut last line (its sampler was killed mid-write) is left out and counted; a
+    file with a line that is not a sample fails the call (ValueError) before anything is written.
+    Returns the samples written, the cut lines left out, and whether any file was new."""
+    done: set[str] = set()
+    if os.path.exists(ledger):
+        with open(ledger, encoding="utf-8") as handle:
+            done = set(handle.read().split("\n"))
+    samples: list[dict[str, Any]] = []
+    cut_lines = 0
+    appended: list[str] = []
+    for file in files:
+        if os.path.realpath(file) in done:
+            continue
+        found, cut_line, problem = read_file_samples(file)
+        if problem:
+            raise ValueError(problem)
+        samples += found
+        cut_lines += 1 if cut_line else 0
+        appended.append(os.path.realpath(file))
+    if samples:
+        append_samples(path, samples, attempt=attempt)
+    if appended:
+        with open(ledger, "a", encoding="utf-8") as handle:
+            handle.write("".join(file + "\n" for file in appended))
+            handle.flush()
+            os.fsync(handle.fileno())
+    return len(samples), cut_lines, bool(appended)

@@ -31,7 +31,7 @@ from typing import Any
 import jsonschema
 import yaml
 
-from .workloads import FRAMEWORKS, WORKLOADS, Workload, workloads_of
+from stacklab.spec.workloads import FRAMEWORKS, WORKLOADS, Workload, workloads_of
 
 MAX_CELLS = 100_000
 _NAME = {"type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]*$"}

@@ -7,6 +7,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from stacklab.results.schema import check_sample
+
 # spark-perf's core tests, by spark-perf's names, as the workloads jar (roles/spark_perf) runs them.
 TESTS = (
     "scheduling-throughput",
@@ -74,9 +76,15 @@ def samples_from_jar_output(text: str, labels: dict[str, Any]) -> list[dict[str,
     if not any(line.startswith(RESULTS_TOKEN) for line in text.splitlines()):
         raise ValueError("the output has no results line: the test did not finish")
     samples = []
-    for line in text.splitlines():
+    for number, line in enumerate(text.splitlines(), start=1):
         if line.startswith('{"metric"'):
-            sample = json.loads(line)
+            try:
+                sample = json.loads(line)
+            except ValueError as error:
+                raise ValueError(f"output line {number} is not a sample ({error})") from error
+            problem = check_sample(sample)
+            if problem:
+                raise ValueError(f"output line {number} is not a sample ({problem})")
             sample["labels"] = {**sample["labels"], **labels}
             samples.append(sample)
     return samples

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .aggregate import Aggregate, Config, LabelKey
-from .stats import Ratio, ratio_of_medians
+from stacklab.analysis.aggregate import Aggregate, Config, LabelKey
+from stacklab.analysis.stats import Ratio, ratio_of_medians
 
 
 @dataclass(frozen=True)

@@ -14,10 +14,10 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
 
-from .aggregate import Aggregate
-from .stats import Growth, fit_growth
-from .tables import axis_sort_key, choose_axis
-from .timeline import Timelines, dominant_shares
+from stacklab.analysis.aggregate import Aggregate
+from stacklab.analysis.stats import Growth, fit_growth
+from stacklab.analysis.tables import axis_sort_key, choose_axis
+from stacklab.analysis.timeline import Timelines, dominant_shares
 
 
 def slug(text: str) -> str:

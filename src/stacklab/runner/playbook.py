@@ -6,7 +6,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from .spec import SpecError, load, missing_workloads
+from stacklab.spec.experiment import SpecError, load, missing_workloads
 
 # The sandbox whose hosts run HDFS and YARN (the default one has Spark standalone only).
 INTERFERENCE_FRAMEWORKS = {"hadoop"}

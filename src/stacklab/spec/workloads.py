@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .sparkperf import TESTS as SPARK_PERF_TESTS
+from stacklab.spec.sparkperf import TESTS as SPARK_PERF_TESTS
 
 
 @dataclass(frozen=True)

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .samples import Samples
-from .stats import Array, Mask
+from stacklab.analysis.stats import Array, Mask
+from stacklab.results.reader import Samples
 
 TIMELINE_METRICS = ("active_tasks", "pending_tasks", "cpus", "mem_mb", "completed_tasks")
 # Samples that describe the run over time rather than a trial's result.

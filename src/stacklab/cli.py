@@ -6,14 +6,14 @@ import argparse
 import sys
 from pathlib import Path
 
-from .aggregate import aggregate
-from .compare import compare
-from .plots import save, timeline_plot
-from .report import analyse, write_report
-from .samples import Samples, load_results
-from .spec import SpecError, load, missing_workloads
-from .tables import RENDERERS, STD_KINDS, build_tables
-from .timeline import build_timelines, verdicts
+from stacklab.analysis.aggregate import aggregate
+from stacklab.analysis.compare import compare
+from stacklab.analysis.plots import save, timeline_plot
+from stacklab.analysis.report import analyse, write_report
+from stacklab.analysis.tables import RENDERERS, STD_KINDS, build_tables
+from stacklab.analysis.timeline import build_timelines, verdicts
+from stacklab.results.reader import Samples, load_results
+from stacklab.spec.experiment import SpecError, load, missing_workloads
 
 
 def _warn(samples: Samples) -> None:
@@ -86,7 +86,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_inventory(args: argparse.Namespace) -> int:
-    from .bench import default_inventory
+    from stacklab.runner.playbook import default_inventory
 
     try:
         spec = load(args.spec).spec
@@ -98,7 +98,7 @@ def cmd_inventory(args: argparse.Namespace) -> int:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
-    from .bench import run_bench
+    from stacklab.runner.playbook import run_bench
 
     return run_bench(
         args.spec,

@@ -8,8 +8,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from .sparkperf import samples_from_jar_output
-from .workloads import STREAMING_COMMAND, WORKLOADS, batch_arguments, spark_perf_arguments, streaming_arguments
+from stacklab.results.schema import cell_time, sample
+from stacklab.spec.sparkperf import samples_from_jar_output
+from stacklab.spec.workloads import (
+    STREAMING_COMMAND,
+    WORKLOADS,
+    batch_arguments,
+    spark_perf_arguments,
+    streaming_arguments,
+)
 
 # How a driver names its application at the resource manager, so that allocation timelines can
 # tell the tenants apart (the spark-perf jar reads it; see roles/spark_perf).
@@ -85,30 +92,22 @@ def cell_samples(cell: dict[str, Any], results: dict[str, dict[str, Any]]) -> li
         spark_perf = WORKLOADS[(tenant["framework"], tenant["workload"])].command == "spark-perf"
         app_warmups = int(tenant["options"].get("app_warmups", 1 if spark_perf else 0))
         try:
-            own = samples_from_jar_output(result["stdout"], {})
+            own_samples = samples_from_jar_output(result["stdout"], {})
         except ValueError as error:
             raise CellFailed(f"tenant {tenant['name']}: {error}") from error
-        for sample in own:
-            app_trial = int(sample["labels"].pop("trial", 1))
-            sample["labels"] = {
-                **sample["labels"],
+        for own in own_samples:
+            app_trial = int(own["labels"].pop("trial", 1))
+            own["labels"] = {
+                **own["labels"],
                 **tenant_labels,
                 "app_trial": app_trial,
                 "warmup": cell["warmup"] or app_trial <= app_warmups,
             }
-            samples.append(sample)
+            samples.append(own)
         samples.append(
-            {
-                "metric": "app_time",
-                "value": round(result["ended"] - result["started"], 3),
-                "unit": "s",
-                "timestamp": result["ended"],
-                "labels": tenant_labels,
-            }
+            sample("app_time", round(result["ended"] - result["started"], 3), "s", tenant_labels, result["ended"])
         )
     started = min(result["started"] for result in results.values())
     ended = max(result["ended"] for result in results.values())
-    samples.append(
-        {"metric": "cell_time", "value": round(ended - started, 3), "unit": "s", "timestamp": ended, "labels": labels}
-    )
+    samples.append(cell_time(labels, ended - started, ended))
     return samples

@@ -18,7 +18,7 @@ from typing import Any
 import msgspec
 import numpy as np
 
-from .units import canonical
+from stacklab.results.units import canonical
 
 SAMPLES_FILE = "samples.jsonl"
 

@@ -9,7 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from .aggregate import Aggregate, LabelKey
+from stacklab.analysis.aggregate import Aggregate, LabelKey
 
 STD_KINDS = ("sample", "population")
 

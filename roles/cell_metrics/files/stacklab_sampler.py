@@ -2,8 +2,9 @@
 """Sample this host's /proc counters and the resource managers' allocations into a JSON-lines file.
 
 Started by bench.yml (roles/cell_metrics) as a transient systemd unit on every host while cells
-run; stops on SIGTERM or at systemd's RuntimeMaxSec. Each line is one sample in DESIGN.md's shape.
-Standard library only: it runs on the hosts' own python3.
+run; stops on SIGTERM or at systemd's RuntimeMaxSec. Each line is one sample, made by
+stacklab.results.schema (the role ships that module beside this file). Standard library only
+otherwise: it runs on the hosts' own python3.
 
 Host metrics (--host-metrics): cpu_busy (percent of all cores since the last sample), mem_used_mb,
 load1, and the counters disk_read_bytes, disk_write_bytes, net_rx_bytes, net_tx_bytes (lo left out).
@@ -30,6 +31,8 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from typing import Any
+
+from stacklab.results.schema import sample
 
 HTTP_TIMEOUT_S = 2.0
 DRIVER_PORTS = range(4040, 4056)  # Spark drivers take 4040 and count up when it is taken
@@ -207,8 +210,7 @@ class Sampler:
         out: list[Sample] = []
         if self.counters is not None:
             for metric, value, unit in self.counters.samples():
-                out.append({"metric": metric, "value": value, "unit": unit, "timestamp": now,
-                            "labels": {"host": self.args.host}})  # fmt: skip
+                out.append(sample(metric, value, unit, {"host": self.args.host}, now))
         seen: dict[tuple[str, str], tuple[str, dict[str, Any]]] = {}
         for metric, value, labels in self._allocations():
             seen[(metric, json.dumps(labels, sort_keys=True))] = (metric, labels)
@@ -224,7 +226,7 @@ class Sampler:
 
 def _allocation(metric: str, value: float, labels: dict[str, Any], now: float, host: str) -> Sample:
     unit = "MB" if "mem" in metric else ("cores" if "cpus" in metric else "count")
-    return {"metric": metric, "value": value, "unit": unit, "timestamp": now, "labels": {**labels, "source_host": host}}
+    return sample(metric, value, unit, {**labels, "source_host": host}, now)
 
 
 def main(argv: list[str] | None = None) -> int:

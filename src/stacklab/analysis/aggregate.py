@@ -7,9 +7,9 @@ from typing import Any
 
 import numpy as np
 
-from .samples import Samples
-from .stats import Summary, summarize
-from .timeline import NOT_AGGREGATED
+from stacklab.analysis.stats import Summary, summarize
+from stacklab.analysis.timeline import NOT_AGGREGATED
+from stacklab.results.reader import Samples
 
 # Labels that tell trials of one configuration apart, not configurations: the trial's own, and
 # those of the run it came from (the spark-perf jar labels each sample with its application id and

@@ -10,13 +10,13 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .aggregate import Aggregate, aggregate
-from .compare import Comparison, compare
-from .eventlog import EventLog, parse_event_log
-from .plots import figures_for, save, timeline_plot
-from .samples import Samples, load_results
-from .tables import Table, build_tables
-from .timeline import Timelines, Verdict, build_timelines, verdicts
+from stacklab.analysis.aggregate import Aggregate, aggregate
+from stacklab.analysis.compare import Comparison, compare
+from stacklab.analysis.eventlog import EventLog, parse_event_log
+from stacklab.analysis.plots import figures_for, save, timeline_plot
+from stacklab.analysis.tables import Table, build_tables
+from stacklab.analysis.timeline import Timelines, Verdict, build_timelines, verdicts
+from stacklab.results.reader import Samples, load_results
 
 
 @dataclass

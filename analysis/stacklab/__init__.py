@@ -1,1 +1,0 @@
-"""stacklab's analysis: results folders in, tables, plots, comparisons and verdicts out."""

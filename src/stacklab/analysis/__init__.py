@@ -1,0 +1,1 @@
+"""What a run's samples say: aggregates, statistics, tables, comparisons, timelines, plots, the report."""
