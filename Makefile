@@ -18,12 +18,13 @@ INVENTORY ?=
 # SCENARIOS=spark` converges the same cluster and runs one framework's tests.
 SCENARIOS ?= stack
 
-.PHONY: help setup host venv image mirror test lint unit molecule bench cloud-test benchmark-converge benchmark-analysis benchmark-provision benchmark-spark-scheduler benchmark-cell-overhead clean-sandbox
+.PHONY: help setup host venv image mirror test lint role-readmes unit molecule bench cloud-test benchmark-converge benchmark-analysis benchmark-provision benchmark-spark-scheduler benchmark-cell-overhead clean-sandbox
 
 help:
 	@echo "make test      lint, unit tests and molecule scenarios ($(SCENARIOS)); all set-up included"
 	@echo "make bench     set up, run bench.yml on the local sandbox ($(EXPERIMENT)), print the results folder"
 	@echo "make lint | unit | molecule SCENARIOS=spark   one tier of the tests (molecule: zookeeper, hadoop, spark, storm or stack)"
+	@echo "make role-readmes   write each role's README.md from its meta/argument_specs.yml (lint checks them)"
 	@echo "make cloud-test   only the cloud tests (provisioning against a local moto_server EC2 endpoint)"
 	@echo "make setup     only the set-up: apt packages, podman, virtualenv, host image, artifact mirror"
 
@@ -59,7 +60,12 @@ lint: venv
 	ansible-lint --profile production
 	ruff check .
 	ruff format --check .
-	mypy plugins tests molecule benchmarks src
+	mypy plugins tests molecule benchmarks src scripts
+	python scripts/role_readmes.py --check
+
+# Each role's README.md, from its meta/argument_specs.yml and defaults (lint checks they are current).
+role-readmes: venv
+	python scripts/role_readmes.py
 
 unit: venv
 	pytest -q -n 2 -m "not sandbox and not cloud"
