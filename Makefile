@@ -18,13 +18,14 @@ INVENTORY ?=
 # SCENARIOS=spark` converges the same cluster and runs one framework's tests.
 SCENARIOS ?= stack
 
-.PHONY: help setup host venv image mirror test lint role-readmes unit molecule bench cloud-test benchmark-converge benchmark-analysis benchmark-provision benchmark-spark-scheduler benchmark-cell-overhead clean-sandbox
+.PHONY: help setup host venv image mirror test lint role-readmes unit java-test molecule bench cloud-test benchmark-converge benchmark-analysis benchmark-provision benchmark-spark-scheduler benchmark-cell-overhead clean-sandbox
 
 help:
 	@echo "make test      lint, unit tests and molecule scenarios ($(SCENARIOS)); all set-up included"
 	@echo "make bench     set up, run bench.yml on the local sandbox ($(EXPERIMENT)), print the results folder"
 	@echo "make lint | unit | molecule SCENARIOS=spark   one tier of the tests (molecule: zookeeper, hadoop, spark, storm or stack)"
 	@echo "make role-readmes   write each role's README.md from its meta/argument_specs.yml (lint checks them)"
+	@echo "make java-test    the JUnit tests of workloads/ (offline, against the mirror's local Maven repository)"
 	@echo "make cloud-test   only the cloud tests (provisioning against a local moto_server EC2 endpoint)"
 	@echo "make setup     only the set-up: apt packages, podman, virtualenv, host image, artifact mirror"
 
@@ -69,6 +70,10 @@ role-readmes: venv
 
 unit: venv
 	pytest -q -n 2 -m "not sandbox and not cloud"
+
+# The JUnit tests of workloads/, offline against the local Maven repository that `make mirror` fills.
+java-test: mirror
+	mvn --batch-mode --quiet --offline -Dmaven.repo.local=$(STACKLAB_CACHE)/maven/repository --file workloads/pom.xml test
 
 # The cloud tests: provision/teardown/reap against a moto_server EC2 endpoint the tests start on loopback.
 cloud-test: venv

@@ -78,7 +78,7 @@ def main() -> None:
             run_playbook(inventory, str(Path(folder) / "stub.yml"), NETWORK, PREFIX)
             extra_vars = {
                 "experiment": Path(folder) / "spec.yml", "run_id": run_id, "converge": "false",
-                "stacklab_target": "static", "spark_perf_command": "/usr/local/bin/stub-spark-perf",
+                "stacklab_target": "static", "workloads_spark_perf_command": "/usr/local/bin/stub-spark-perf",
             }  # fmt: skip
             options = [arg for name, value in extra_vars.items() for arg in ("-e", f"{name}={value}")]
             took, _ = run_playbook(inventory, "bench.yml", NETWORK, PREFIX, *options)

@@ -9,7 +9,7 @@ import pytest
 
 from stacklab.spec.sparkperf import TESTS, parse_classic_summary, parse_results_line, samples_from_jar_output
 
-SOURCES = Path(__file__).resolve().parent.parent / "roles/spark_perf/files/src/stacklab/sparkperf"
+SOURCES = Path(__file__).resolve().parent.parent / "workloads/spark-perf/src/main/java/stacklab/sparkperf"
 
 # Output of `spark-perf scheduling-throughput --num-tasks 1000 --num-trials 2` on the sandbox.
 OUTPUT = """\

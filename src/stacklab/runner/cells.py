@@ -19,7 +19,7 @@ from stacklab.spec.workloads import (
 )
 
 # How a driver names its application at the resource manager, so that allocation timelines can
-# tell the tenants apart (the spark-perf jar reads it; see roles/spark_perf).
+# tell the tenants apart (the jars read it; see workloads/).
 APP_NAME_ENV = "STACKLAB_APP_NAME"
 # Where a Spark tenant's application goes when the experiment names a Spark mode: the master URL
 # (spark://..., yarn) that the Spark commands pass to spark-submit over spark-defaults.conf's.

@@ -9,7 +9,7 @@ from typing import Any
 
 from stacklab.results.schema import check_sample
 
-# spark-perf's core tests, by spark-perf's names, as the workloads jar (roles/spark_perf) runs them.
+# spark-perf's core tests, by spark-perf's names, as the spark-perf jar (workloads/spark-perf) runs them.
 TESTS = (
     "scheduling-throughput",
     "aggregate-by-key",

@@ -44,14 +44,14 @@ class Workload:
     runner: str
     missing: str | None = None  # why this stacklab cannot run it yet (None: it can)
     # Which installed command runs it (bench.yml maps these names to paths on bench_client):
-    # spark-perf (roles/spark_perf), stacklab-spark or stacklab-mapreduce (roles/workloads).
+    # spark-perf, stacklab-spark, stacklab-mapreduce or stacklab-storm (roles/workloads).
     command: str = ""
 
 
 _COUNT = Option(int, minimum=1)
 _SEED = Option(int, minimum=0)
 
-# spark-perf's options (roles/spark_perf), less the ones bench sets per cell (trials, waits).
+# spark-perf's options (workloads/spark-perf), less the ones bench sets per cell (trials, waits).
 _SPARK_PERF_COMMON = {"random_seed": _SEED, "app_warmups": Option(int, minimum=0)}
 _SCHEDULING = {"num_tasks": _COUNT, "num_jobs": _COUNT, "closure_size": Option(int, minimum=0)}
 _KEY_VALUE = {

@@ -38,4 +38,17 @@ class TextGeneratorTest {
       assertTrue(words >= 8 && words <= 23, line);
     }
   }
+
+  @Test
+  void aFewWordsDominateAsInNaturalText() {
+    java.util.Map<String, Integer> counts = new java.util.HashMap<>();
+    for (String line : lines(1, 0, false, 1 << 20)) {
+      for (String word : line.split(" ")) {
+        counts.merge(word, 1, Integer::sum);
+      }
+    }
+    List<Integer> sorted = new ArrayList<>(counts.values());
+    sorted.sort(java.util.Collections.reverseOrder());
+    assertTrue(sorted.get(0) > 20 * sorted.get(sorted.size() / 2), "Zipf-shaped word counts");
+  }
 }
