@@ -98,13 +98,13 @@ public final class Admin {
             : stats.get_window_to_complete_latencies_ms().getOrDefault(ALL_TIME, 0.0));
   }
 
-  private static long count(Map<String, Long> byWindow) {
+  static long count(Map<String, Long> byWindow) {
     return byWindow == null ? 0L : byWindow.getOrDefault(ALL_TIME, 0L);
   }
 
   /** cluster alone; topology NAME; kill NAME, optionally --wait SECONDS (nothing else: a misspelled
    *  option must not pass for a kill without it). */
-  private static boolean wellFormed(String[] args) {
+  static boolean wellFormed(String[] args) {
     return switch (args[0]) {
       case "cluster" -> args.length == 1;
       case "topology" -> args.length == 2;
