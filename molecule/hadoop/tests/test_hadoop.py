@@ -13,30 +13,18 @@ import random
 import shlex
 import time
 
-import pytest
 import testinfra
-from sandbox_cluster import connect, hosts, namenode_state
+from sandbox_cluster import hosts, namenode_state
 
 from stacklab.polling import wait_until
 
 NAMENODES = hosts("hdfs_namenode")
 RESOURCEMANAGERS = hosts("yarn_resourcemanager")
-CLIENT = hosts("bench_client")[0]
 RM_WEB_PORT = 8088
 FAILOVER_DEADLINE_S = 60
 JOB_DEADLINE_S = 420
 EXAMPLES = "/opt/stacklab/hadoop/share/hadoop/mapreduce/hadoop-mapreduce-examples-*.jar"
 VOCABULARY = ["stack", "lab", "hadoop", "yarn", "hdfs", "spark", "storm", "mesos", "zookeeper", "osv"]
-
-
-@pytest.fixture(scope="module")
-def cluster() -> dict[str, testinfra.host.Host]:
-    return {name: connect(name) for name in hosts()}
-
-
-@pytest.fixture(scope="module")
-def client(cluster: dict[str, testinfra.host.Host]) -> testinfra.host.Host:
-    return cluster[CLIENT]
 
 
 def run_ok(host: testinfra.host.Host, command: str) -> str:

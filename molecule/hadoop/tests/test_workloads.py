@@ -14,22 +14,16 @@ import re
 
 import pytest
 import testinfra
-from sandbox_cluster import connect, hosts
+from sandbox_cluster import hosts
 
 from stacklab.polling import wait_until
 
-CLIENT = hosts("bench_client")[0]
 HISTORY_URL = f"http://{hosts('spark_history')[0]}:18080/api/v1/applications"
 SIZE_MB = 24  # 2 parts at the sandbox's 16 MB blocks
 SEED = 7
 INPUT = f"/stacklab/input/text-{SIZE_MB}mb-seed{SEED}"
 LABELLED = f"/stacklab/input/labelled-{SIZE_MB}mb-seed{SEED}"
 RUN = f"--input-mb {SIZE_MB} --random-seed {SEED}"
-
-
-@pytest.fixture(scope="module")
-def client() -> testinfra.host.Host:
-    return connect(CLIENT)
 
 
 def run_workload(client: testinfra.host.Host, command: str) -> dict[str, float]:

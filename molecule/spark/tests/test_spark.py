@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 import testinfra
-from sandbox_cluster import connect, hosts
+from sandbox_cluster import hosts
 
 from stacklab.polling import wait_until
 from stacklab.spec.sparkperf import TESTS, parse_classic_summary, parse_results_line
@@ -25,16 +25,6 @@ HISTORY_PORT = 18080
 FAILOVER_DEADLINE_S = 30
 # Ports each group's daemons listen on.
 GROUP_PORTS = {"spark_master": [7077, MASTER_UI_PORT], "spark_worker": [7078, 8081], "spark_history": [HISTORY_PORT]}
-
-
-@pytest.fixture(scope="module")
-def cluster() -> dict[str, testinfra.host.Host]:
-    return {name: connect(name) for name in hosts()}
-
-
-@pytest.fixture(scope="module")
-def client(cluster: dict[str, testinfra.host.Host]) -> testinfra.host.Host:
-    return cluster[CLIENT]
 
 
 def master_state(via: testinfra.host.Host, master: str) -> dict[str, Any] | None:

@@ -15,9 +15,8 @@ import socket
 import urllib.request
 from typing import Any
 
-import pytest
 import testinfra
-from sandbox_cluster import address, connect, hosts
+from sandbox_cluster import address, hosts
 
 from stacklab.polling import wait_until
 
@@ -26,11 +25,6 @@ MASTERS = hosts("spark_master")
 RESOURCEMANAGERS = hosts("yarn_resourcemanager")
 NIMBUSES = hosts("storm_nimbus")
 DEADLINE_S = 120
-
-
-@pytest.fixture(scope="module")
-def cluster() -> dict[str, testinfra.host.Host]:
-    return {name: connect(name) for name in hosts()}
 
 
 def zookeeper_mode(server: str) -> str | None:

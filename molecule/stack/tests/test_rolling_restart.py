@@ -20,9 +20,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-import pytest
 import testinfra
-from sandbox_cluster import address, connect, get_json, hosts, namenode_state, run_playbook
+from sandbox_cluster import address, get_json, hosts, namenode_state, run_playbook
 
 from stacklab.polling import wait_until
 
@@ -44,11 +43,6 @@ LONGEST_WITHOUT_ACTIVE_NAMENODE_S = 5.0
 # ALIVE one restarts (after the STANDBY is back and healthy).
 APPLICATION = "spark-perf scheduling-throughput --num-tasks 100 --num-trials 12 --inter-trial-wait 3"
 LOOK_INTERVAL_S = 0.25
-
-
-@pytest.fixture(scope="module")
-def cluster() -> dict[str, testinfra.host.Host]:
-    return {name: connect(name) for name in hosts()}
 
 
 def zookeeper_mode(server: str) -> str | None:

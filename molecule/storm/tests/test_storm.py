@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 import testinfra
-from sandbox_cluster import connect, hosts
+from sandbox_cluster import hosts
 
 from stacklab.polling import wait_until
 
@@ -25,16 +25,6 @@ SLOTS = 2  # what the sandbox's supervisors offer
 TOPOLOGY = "verify-wordcount"
 WORKER_CLASS = "org.apache.storm.daemon.worker.Worker"
 DEADLINE_S = 120
-
-
-@pytest.fixture(scope="module")
-def cluster() -> dict[str, testinfra.host.Host]:
-    return {name: connect(name) for name in hosts()}
-
-
-@pytest.fixture(scope="module")
-def client(cluster: dict[str, testinfra.host.Host]) -> testinfra.host.Host:
-    return cluster[CLIENT]
 
 
 def admin(via: testinfra.host.Host, *arguments: str) -> dict[str, Any] | None:

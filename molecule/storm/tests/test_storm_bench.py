@@ -14,10 +14,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-import pytest
 import testinfra
 import yaml
-from sandbox_cluster import ROOT, connect, hosts
+from sandbox_cluster import ROOT, hosts
 from sandbox_cluster import run_bench as run_bench_spec
 
 from stacklab.polling import wait_until
@@ -44,11 +43,6 @@ def spec(name: str, duration_s: int, timeout: int) -> dict[str, Any]:
         "timeout": timeout,
         "metrics": {"interval": 2.0},
     }
-
-
-@pytest.fixture(scope="module")
-def client() -> testinfra.host.Host:
-    return connect(hosts("bench_client")[0])
 
 
 def cluster(client: testinfra.host.Host) -> dict[str, Any]:
