@@ -7,6 +7,10 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV ?= .venv
 export STACKLAB_CACHE ?= /var/cache/stacklab
+# Builds that no registry serves (Mesos), with their .sha512 files: the mirror takes them from here
+# (an operator points it at their own package repository). On the project's machines they sit in
+# ../shared/artifacts beside the checkout, or in /work/shared/artifacts for a clone elsewhere.
+export STACKLAB_ARTIFACTS ?= $(firstword $(wildcard $(abspath $(CURDIR)/../shared/artifacts) /work/shared/artifacts))
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 # Overridable: `make bench EXPERIMENT=experiments/...`

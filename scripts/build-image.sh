@@ -44,6 +44,9 @@ chroot "$rootfs" systemctl mask getty@tty1.service console-getty.service systemd
 mkdir -p "$rootfs/root/.ssh" && chmod 700 "$rootfs/root/.ssh"
 printf 'PasswordAuthentication no\nPermitRootLogin prohibit-password\nUseDNS no\n' >"$rootfs/etc/ssh/sshd_config.d/stacklab.conf"
 rm -rf "$rootfs"/var/cache/apt/archives/*.deb "$rootfs"/var/lib/apt/lists/*
+# The package lists are gone: their folder must not look freshly updated, or apt tasks with a
+# cache_valid_time (roles/java, roles/mesos) would trust an empty cache and find no packages.
+touch -d '2000-01-01' "$rootfs/var/lib/apt/lists"
 
 tar -C "$rootfs" -c . | podman import --change 'CMD ["/sbin/init"]' \
   --change "LABEL stacklab.inputs=$inputs" - "$image" >/dev/null

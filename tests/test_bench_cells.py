@@ -125,6 +125,24 @@ def test_only_spark_tenants_are_sent_to_the_experiments_spark_master() -> None:
     assert "STACKLAB_SPARK_MASTER" not in default["env"]
 
 
+def test_spark_tenants_on_mesos_run_in_their_own_mesos_mode() -> None:
+    spec = {
+        **BATCH_SPEC,
+        "stack": {"frameworks": ["spark", "mesos"], "spark": {"mode": "mesos"}},
+        "tenants": [
+            {"name": "spark-cg", "framework": "spark", "workload": "wordcount", "mesos_mode": "coarse"},
+            {"name": "spark-fg", "framework": "spark", "workload": "wordcount", "mesos_mode": "fine"},
+            {"name": "spark-default", "framework": "spark", "workload": "wordcount"},
+        ],
+    }
+    master = "mesos://zk://z1:2181/mesos"
+    coarse, fine, default = tenant_commands(plan(spec).cells[0], BATCH_COMMANDS, inter_trial_wait=0, spark_master=master)
+    assert coarse["env"]["STACKLAB_SPARK_MESOS_COARSE"] == "true"
+    assert fine["env"]["STACKLAB_SPARK_MESOS_COARSE"] == "false"
+    assert "STACKLAB_SPARK_MESOS_COARSE" not in default["env"]
+    assert {run["env"]["STACKLAB_SPARK_MASTER"] for run in (coarse, fine, default)} == {master}
+
+
 def test_a_batch_tenant_whose_command_is_not_installed_fails_the_cell() -> None:
     with pytest.raises(CellFailed, match="no stacklab-spark command"):
         tenant_commands(plan(BATCH_SPEC).cells[0], {"stacklab-mapreduce": "/bin/true"}, inter_trial_wait=0)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import threading
@@ -100,7 +101,15 @@ def run_module(arguments: dict[str, Any], tmp_path: Path) -> dict[str, Any]:
     """The module run as Ansible runs it (its arguments in a JSON file): its JSON result."""
     args = tmp_path / "args.json"
     args.write_text(json.dumps({"ANSIBLE_MODULE_ARGS": arguments}))
-    done = subprocess.run([sys.executable, str(MODULE), str(args)], capture_output=True, text=True, check=False)
+    # The module imports the collection's module_utils: run it with the collections folder on its path.
+    collections = str(Path(__file__).resolve().parents[1] / ".venv/collections")
+    done = subprocess.run(
+        [sys.executable, str(MODULE), str(args)],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "PYTHONPATH": collections},
+    )
     result: dict[str, Any] = json.loads(done.stdout)
     return result
 

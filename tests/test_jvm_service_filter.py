@@ -13,6 +13,7 @@ from ansible_collections.stacklab.bigdata.plugins.filter.jvm_service import (
     jvm_service_problems,
     jvm_service_restart_groups,
     jvm_service_restart_order,
+    systemd_command,
 )
 
 COMMON = {"user": "hdfs", "classpath": ["/etc/hadoop", "/opt/hadoop/share/*"], "java_options": ["-server"]}
@@ -118,3 +119,35 @@ def test_two_services_with_one_unit_and_empty_services_are_refused() -> None:
         "spark_services must be a non-empty dict of service name -> description, got {}"
     ]
     assert jvm_service_problems({"a": "b"}, {}, "spark") == ["spark_services.a must be a dict, got 'b'"]
+
+
+NATIVE = {"group": "mesos_master", "user": "mesos", "executable": "/opt/mesos/sbin/mesos-master"}
+
+
+def test_a_native_service_needs_no_jvm_keys_and_takes_none_of_its_own() -> None:
+    # The framework's shared settings may hold JVM keys; only the service's own are refused.
+    assert jvm_service_problems({"master": NATIVE}, {"classpath": ["/a"]}, "mesos") == []
+    assert jvm_service_problems({"master": {**NATIVE, "heap": "1g", "main_class": "M"}}, {}, "mesos") == [
+        "mesos_services.master: main_class is for JVM services, not with executable",
+        "mesos_services.master: heap is for JVM services, not with executable",
+    ]
+    assert jvm_service_problems({"master": {**NATIVE, "executable": "mesos-master"}}, {}, "mesos") == [
+        "mesos_services.master.executable must be an absolute path, got 'mesos-master'"
+    ]
+    missing_user = {key: value for key, value in NATIVE.items() if key != "user"}
+    assert jvm_service_problems({"master": missing_user}, {}, "mesos") == ["mesos_services.master.user is missing"]
+
+
+@pytest.mark.parametrize(
+    ("argv", "line"),
+    [
+        (["/opt/mesos/sbin/mesos-agent", "--port=5051"], "/opt/mesos/sbin/mesos-agent --port=5051"),
+        (["/a", "--resources=cpus:2;mem:2048"], '/a "--resources=cpus:2;mem:2048"'),
+        (["/a", "--attributes=rack:r1 x"], '/a "--attributes=rack:r1 x"'),
+        (["/a", '--acls={"permissive": false}'], '/a "--acls={\\"permissive\\": false}"'),
+        (["/a", "--x=$HOME%h\\n"], '/a "--x=$$HOME%%h\\\\n"'),
+        (["/a", 5051], "/a 5051"),
+    ],
+)
+def test_systemd_command_quotes_what_systemd_would_read(argv: list[Any], line: str) -> None:
+    assert systemd_command(argv) == line

@@ -134,7 +134,12 @@ def test_a_valid_spark_inventory_passes_validation(tmp_path: Path) -> None:
             "spark_executor_memory_mb=4096 is larger than every worker's memory (the largest offers 1024 MB)",
         ),
         ({"spark_worker_cores": 0}, "a worker needs spark_worker_cores >= 1"),
-        ({"spark_client_master": "mesos"}, "spark_client_master=mesos with spark_version=4.3.0 is not possible"),
+        # Mesos picks Spark 3.5.x on its own, but needs Mesos masters; Spark 4 has no Mesos support.
+        ({"spark_client_master": "mesos"}, "spark_client_master=mesos with spark_version=3.5.9 is not possible"),
+        (
+            {"spark_client_master": "mesos", "spark_version": "4.3.0"},
+            "spark_client_master=mesos with spark_version=4.3.0 is not possible",
+        ),
         (
             {"spark_client_master": "kubernetes"},
             "spark_client_master=kubernetes with spark_version=4.3.0 is not possible",

@@ -63,9 +63,15 @@ def namenode_state(namenode: str) -> str:
 
 @functools.cache
 def converge_arguments() -> list[str]:
-    """The extra arguments molecule gives its converge (the sandbox network, host memory...)."""
-    config = yaml.safe_load((ROOT / ".config/molecule/config.yml").read_text())
-    return [str(argument) for argument in config["provisioner"]["ansible_args"]]
+    """The extra arguments molecule gives its converge (the sandbox network, host memory...): the
+    scenario's own when it has a cluster of its own (molecule/mesos), else the shared cluster's."""
+    shared = ROOT / ".config/molecule/config.yml"
+    scenario = Path(os.environ.get("MOLECULE_SCENARIO_DIRECTORY", shared.parent)) / "molecule.yml"
+    for config_file in (scenario, shared):
+        config = yaml.safe_load(config_file.read_text()) if config_file.is_file() else {}
+        if arguments := (config.get("provisioner") or {}).get("ansible_args"):
+            return [str(argument) for argument in arguments]
+    raise RuntimeError(f"no provisioner.ansible_args in {scenario} or {shared}")
 
 
 def playbook_command(playbook: str, *arguments: str, **extra_vars: Any) -> list[str]:

@@ -3,8 +3,9 @@ data): each service completed with the framework's shared settings, checked, pla
 grouped for rolling restarts.
 
 A service is a dict: `group` (the inventory group that runs it; `hosts` overrides the group with a
-list), `main_class`, `heap`, `user`, `classpath` (folders and jars, in order), and optionally
-`arguments`, `properties` (Java system properties, -Dkey=value), `java`, `java_options`,
+list), `user`, and either a JVM's `main_class`, `heap` and `classpath` (folders and jars, in order)
+or a native program's `executable` (an absolute path: Mesos' daemons), and optionally `arguments`,
+`properties` (Java system properties, -Dkey=value), `java`, `java_options` (those three for JVMs),
 `environment`, `working_directory`, `kill_mode`, `description`, `unit` (default
 `<framework>-<name>`), `enabled` (default true), `health` (a task file of the framework's health
 checks, see roles/jvm_service), `restart_group` (services restarted together on a host, default
@@ -17,8 +18,14 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-REQUIRED = ("group", "main_class", "heap", "user", "classpath")
+REQUIRED = ("group", "user")
+# What a JVM daemon needs, and what a native one needs instead.
+REQUIRED_JVM = ("main_class", "heap", "classpath")
+REQUIRED_NATIVE = ("executable",)
+JVM_ONLY = (*REQUIRED_JVM, "properties", "java", "java_options")
 OPTIONAL = (
+    *REQUIRED_JVM,
+    *REQUIRED_NATIVE,
     "hosts",
     "arguments",
     "properties",
@@ -71,13 +78,25 @@ def jvm_service_problems(services: Any, common: Mapping[str, Any], framework: st
             continue
         service = {**common, **own}
         problems += [f"{where}.{name}.{key}: unknown key" for key in own if key not in REQUIRED + OPTIONAL]
-        problems += [f"{where}.{name}.{key} is missing" for key in REQUIRED if key not in service]
+        problems += _program_problems(f"{where}.{name}", own, service)
         problems += _type_problems(f"{where}.{name}", service)
         unit = str(service.get("unit", f"{framework}-{name}"))
         if unit in units:
             problems.append(f"{where}.{name} and {where}.{units[unit]} have the same unit {unit}")
         units[unit] = str(name)
     return problems
+
+
+def _program_problems(where: str, own: Mapping[str, Any], service: Mapping[str, Any]) -> list[str]:
+    """A service runs either a JVM or a native executable, with what that needs. (The framework's
+    shared settings may hold JVM keys that a native service of the same framework ignores.)"""
+    if "executable" in own:
+        problems = [f"{where}.{key} is missing" for key in REQUIRED if key not in service]
+        problems += [f"{where}: {key} is for JVM services, not with executable" for key in JVM_ONLY if key in own]
+        if not str(own["executable"]).startswith("/"):
+            problems.append(f"{where}.executable must be an absolute path, got {own['executable']!r}")
+        return problems
+    return [f"{where}.{key} is missing" for key in REQUIRED + REQUIRED_JVM if key not in service]
 
 
 def _type_problems(where: str, service: Mapping[str, Any]) -> list[str]:
@@ -160,6 +179,23 @@ def jvm_service_restart_order(hosts: Sequence[str], leader: str | None) -> list[
     return [host for host in hosts if host != leader] + [host for host in hosts if host == leader]
 
 
+# Words systemd takes as they are in an Exec line; anything else is double-quoted.
+_PLAIN_WORD = re.compile(r"[A-Za-z0-9_./:=,@+-]+")
+
+
+def systemd_command(argv: Sequence[Any]) -> str:
+    """`argv` as the words of a systemd Exec line: each word with characters systemd reads
+    specially (spaces, quotes, backslashes, `;`, `$` and `%` specifiers) double-quoted, with `$`
+    and `%` doubled so that they stay literal (a Mesos agent's `--resources=cpus:2;mem:2048`)."""
+    words = []
+    for word in map(str, argv):
+        if not _PLAIN_WORD.fullmatch(word):
+            escaped = word.replace("\\", "\\\\").replace('"', '\\"').replace("$", "$$").replace("%", "%%")
+            word = f'"{escaped}"'
+        words.append(word)
+    return " ".join(words)
+
+
 class FilterModule:
     def filters(self) -> dict[str, Any]:
         return {
@@ -170,4 +206,5 @@ class FilterModule:
             "jvm_service_restart_groups": jvm_service_restart_groups,
             "jvm_service_marks": jvm_service_marks,
             "jvm_service_restart_order": jvm_service_restart_order,
+            "systemd_command": systemd_command,
         }

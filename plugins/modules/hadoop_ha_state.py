@@ -57,6 +57,7 @@ import urllib.request
 from typing import Any
 
 from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.stacklab.bigdata.plugins.module_utils.polling import poll_until
 
 NAMENODE_BEAN = "/jmx?qry=Hadoop:service=NameNode,name="
 
@@ -130,21 +131,18 @@ def main() -> None:
     )
     params = module.params
     started = time.time()
-    deadline = started + params["timeout"]
     per_call_timeout = min(3.0, params["timeout"])
-
-    def poll() -> dict[str, dict[str, Any]]:
-        return {host: read(params["kind"], f"{host}:{params['port']}", per_call_timeout) for host in params["hosts"]}
-
-    members = poll()
-    while params["wait_for"] == "leader" and not reached(members) and time.time() < deadline:
-        time.sleep(params["interval"])
-        members = poll()
+    members, seen = poll_until(
+        lambda: {host: read(params["kind"], f"{host}:{params['port']}", per_call_timeout) for host in params["hosts"]},
+        lambda members: params["wait_for"] == "none" or reached(members),
+        params["timeout"],
+        params["interval"],
+    )
     result: dict[str, Any] = {
         "changed": False,
         "members": members,
         "active": active_one(members),
-        "elapsed": time.time() - started,
+        "elapsed": seen - started,
     }
     if params["wait_for"] == "leader" and not reached(members):
         module.fail_json(

@@ -53,6 +53,7 @@ import urllib.request
 from typing import Any
 
 from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.stacklab.bigdata.plugins.module_utils.polling import poll_until
 
 
 def read_master(master: str, timeout: float) -> dict[str, Any]:
@@ -122,13 +123,13 @@ def main() -> None:
     )
     params = module.params
     started = time.time()
-    deadline = started + params["timeout"]
     per_call_timeout = min(3.0, params["timeout"])
-    summary = summarize({master: read_master(master, per_call_timeout) for master in params["masters"]})
-    while not reached(summary, params["wait_for"], params["workers"]) and time.time() < deadline:
-        time.sleep(params["interval"])
-        summary = summarize({master: read_master(master, per_call_timeout) for master in params["masters"]})
-    seen = time.time()
+    summary, seen = poll_until(
+        lambda: summarize({master: read_master(master, per_call_timeout) for master in params["masters"]}),
+        lambda summary: reached(summary, params["wait_for"], params["workers"]),
+        params["timeout"],
+        params["interval"],
+    )
     result: dict[str, Any] = {"changed": False, **summary, "elapsed": seen - started}
     if params["since"] is not None:
         result["elapsed_since"] = seen - params["since"]

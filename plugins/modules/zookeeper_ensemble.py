@@ -45,6 +45,7 @@ import time
 from typing import Any
 
 from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.stacklab.bigdata.plugins.module_utils.polling import poll_until
 
 SERVING_MODES = ("leader", "follower", "observer", "standalone")
 
@@ -105,13 +106,13 @@ def main() -> None:
     )
     servers, wait_for = module.params["servers"], module.params["wait_for"]
     started = time.time()
-    deadline = started + module.params["timeout"]
     per_call_timeout = min(2.0, module.params["timeout"])
-    state = poll(servers, per_call_timeout)
-    while wait_for == "quorum" and not has_quorum(state) and time.time() < deadline:
-        time.sleep(module.params["interval"])
-        state = poll(servers, per_call_timeout)
-    seen = time.time()
+    state, seen = poll_until(
+        lambda: poll(servers, per_call_timeout),
+        lambda state: wait_for == "none" or has_quorum(state),
+        module.params["timeout"],
+        module.params["interval"],
+    )
     result: dict[str, Any] = {"changed": False, "servers": state, "leader": leader_of(state), "elapsed": seen - started}
     if module.params["since"] is not None:
         result["elapsed_since"] = seen - module.params["since"]

@@ -24,6 +24,9 @@ APP_NAME_ENV = "STACKLAB_APP_NAME"
 # Where a Spark tenant's application goes when the experiment names a Spark mode: the master URL
 # (spark://..., yarn) that the Spark commands pass to spark-submit over spark-defaults.conf's.
 SPARK_MASTER_ENV = "STACKLAB_SPARK_MASTER"
+# A Spark tenant's Mesos mode (its spec's mesos_mode), as spark.mesos.coarse: true (coarse-grained:
+# executors held for the whole application) or false (fine-grained: one Mesos task per Spark task).
+SPARK_MESOS_COARSE_ENV = "STACKLAB_SPARK_MESOS_COARSE"
 
 
 class CellFailed(RuntimeError):
@@ -55,6 +58,8 @@ def tenant_commands(
         env = {APP_NAME_ENV: tenant["name"]}
         if spark_master and tenant["framework"] == "spark":
             env[SPARK_MASTER_ENV] = spark_master
+        if "mesos_mode" in tenant:
+            env[SPARK_MESOS_COARSE_ENV] = "true" if tenant["mesos_mode"] == "coarse" else "false"
         runs.append({"name": tenant["name"], "argv": argv, "env": env, "start_offset": tenant["start_offset"]})
     return runs
 
