@@ -11,6 +11,9 @@ from typing import Any
 
 import pytest
 
+# The loopback web server with canned pages that the module tests use (fixture web_pages).
+pytest_plugins = ["tests.fixtures.web_pages"]
+
 Sample = dict[str, Any]
 
 

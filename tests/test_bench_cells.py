@@ -136,7 +136,9 @@ def test_spark_tenants_on_mesos_run_in_their_own_mesos_mode() -> None:
         ],
     }
     master = "mesos://zk://z1:2181/mesos"
-    coarse, fine, default = tenant_commands(plan(spec).cells[0], BATCH_COMMANDS, inter_trial_wait=0, spark_master=master)
+    coarse, fine, default = tenant_commands(
+        plan(spec).cells[0], BATCH_COMMANDS, inter_trial_wait=0, spark_master=master
+    )
     assert coarse["env"]["STACKLAB_SPARK_MESOS_COARSE"] == "true"
     assert fine["env"]["STACKLAB_SPARK_MESOS_COARSE"] == "false"
     assert "STACKLAB_SPARK_MESOS_COARSE" not in default["env"]

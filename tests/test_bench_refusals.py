@@ -86,3 +86,34 @@ def test_a_topology_wanting_more_workers_than_the_supervisors_have_slots_is_refu
     experiment = ROOT / "experiments" / "interference-streaming-local.yml"
     result = run_bench(hosts, experiment, run_id)
     assert_refused(result, run_id, "takes 1 workers, more than the 0 worker slots", "nothing was changed")
+
+
+MESOS_SPEC = {
+    "name": "mesos-without-a-build",
+    "system": "linux",
+    "stack": {"frameworks": ["zookeeper", "spark", "mesos"], "spark": {"mode": "mesos"}},
+    "tenants": [{"name": "spark", "framework": "spark", "workload": "scheduling-throughput", "mesos_mode": "fine"}],
+    "matrix": {"num_tasks": [100]},
+    "trials": 1,
+}
+
+
+def test_an_experiment_on_mesos_without_a_mesos_build_to_fetch_is_refused(tmp_path: Path) -> None:
+    """No registry ships Mesos: where mesos_download_url answers nothing (here a closed loopback
+    port; on a sandbox, a mirror without the build), the run stops before any host is made."""
+    groups = {"zookeeper": ["a"], "mesos_master": ["a"], "mesos_agent": ["a"], "bench_client": ["a"]}
+    hosts = inventory(tmp_path, groups)
+    document = yaml.safe_load(hosts.read_text())
+    document["all"]["vars"]["mesos_download_url"] = "http://127.0.0.1:9/mesos/mesos-1.12.0-debian12-amd64.tar.gz"
+    hosts.write_text(yaml.safe_dump(document))
+    experiment = tmp_path / "mesos.yml"
+    experiment.write_text(yaml.safe_dump(MESOS_SPEC))
+    run_id = f"refused-{tmp_path.name}"
+    result = run_bench(hosts, experiment, run_id)
+    assert_refused(
+        result,
+        run_id,
+        "Mesos 1.12.0 is not at http://127.0.0.1:9/mesos/",
+        "No registry ships Mesos",
+        "Nothing was changed",
+    )

@@ -20,7 +20,7 @@ from stacklab.results.schema import LABELS, check_sample
 from stacklab.runner.cells import cell_samples
 from stacklab.spec.experiment import plan
 from stacklab.spec.workloads import WORKLOADS
-from tests.test_sampler import sampler  # noqa: F401 (a fixture)
+from tests.test_sampler import MESOS_STATE, sampler  # noqa: F401 (a fixture)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -98,6 +98,8 @@ def test_the_metric_sampler(sampler: ModuleType, monkeypatch: pytest.MonkeyPatch
     monkeypatch.setattr(polling, "_allocations", lambda: iter(allocations))
     polling.once()
     assert_schema(polling.once(), allowed_labels())
+    polling.mesos_state = MESOS_STATE
+    assert_schema(list(polling._mesos_task_starts()), allowed_labels())
 
 
 def test_the_cloud_up_times() -> None:

@@ -112,6 +112,63 @@ def test_yarn_and_mesos_allocations(sampler: ModuleType) -> None:
     assert mesos == {"cpus": 2.5, "mem_mb": 2816.0, "active_tasks": 1.0}
 
 
+MESOS_STATE = {
+    "slaves": [{"id": "S1", "hostname": "agent1"}, {"id": "S2", "hostname": "agent2"}],
+    "frameworks": [
+        {
+            "name": "spark-cg",
+            "id": "f1",
+            "registered_time": 100.0,
+            "tasks": [
+                {
+                    "id": "0",
+                    "slave_id": "S1",
+                    "statuses": [
+                        {"state": "TASK_STAGING", "timestamp": 101.0},
+                        {"state": "TASK_RUNNING", "timestamp": 104.5},
+                    ],
+                },
+                {"id": "1", "slave_id": "S2", "statuses": [{"state": "TASK_STAGING", "timestamp": 101.0}]},
+            ],
+            "completed_tasks": [
+                {
+                    "id": "2",
+                    "slave_id": "S2",
+                    "statuses": [
+                        {"state": "TASK_STAGING", "timestamp": 102.0},
+                        {"state": "TASK_RUNNING", "timestamp": 109.0},
+                        {"state": "TASK_FINISHED", "timestamp": 120.0},
+                    ],
+                },
+            ],
+        }
+    ],
+}
+
+
+def test_mesos_tasks_that_ran_give_their_start_times_once_each(sampler: ModuleType) -> None:
+    starts = {
+        labels["task_id"]: (labels["agent"], dict(values), when)
+        for labels, values, when in sampler.mesos_task_starts(MESOS_STATE)
+    }
+    # The staging task has not run yet: nothing of it.
+    assert starts == {
+        "0": ("agent1", {"task_start_s": 3.5, "task_running_after_s": 4.5}, 104.5),
+        "2": ("agent2", {"task_start_s": 7.0, "task_running_after_s": 9.0}, 109.0),
+    }
+    args = sampler.argparse.Namespace(host="h1", host_metrics=False, spark_master=[], yarn_rm=[], mesos_master=[])
+    polling = sampler.Sampler(args)
+    polling.mesos_state = MESOS_STATE
+    first = [s for s in polling._mesos_task_starts()]
+    assert sorted((s["metric"], s["labels"]["task_id"]) for s in first) == [
+        ("task_running_after_s", "0"),
+        ("task_running_after_s", "2"),
+        ("task_start_s", "0"),
+        ("task_start_s", "2"),
+    ]
+    assert list(polling._mesos_task_starts()) == []  # the next tick repeats none
+
+
 def test_the_sampler_writes_whole_sample_lines_and_stops_on_sigterm(tmp_path: Path) -> None:
     """Installed as roles/cell_metrics installs it (beside the files package_files names) and run
     by the system's python3 without site-packages, as on a host with nothing else of stacklab."""

@@ -72,6 +72,14 @@ def test_an_empty_or_missing_folder_is_a_clear_error(tmp_path: Path, capsys: pyt
     assert "has no samples.jsonl" in capsys.readouterr().err
 
 
+def test_a_run_whose_cells_all_failed_still_gets_its_report(results: Callable[..., Path]) -> None:
+    """bench.yml writes the report after failed cells too: an empty samples.jsonl has no tables."""
+    folder = results([])
+    assert aggregate(load_results(folder)) == []
+    assert main(["report", str(folder)]) == 0
+    assert (folder / "report" / "report.html").is_file()
+
+
 def test_the_report_leaves_the_samples_untouched(results: Callable[..., Path]) -> None:
     folder = results([*good(5, num_tasks=1000), *good(5, num_tasks=2000), '{"trunc'])
     before = digest(folder / "samples.jsonl")

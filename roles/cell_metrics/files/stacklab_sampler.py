@@ -16,7 +16,10 @@ Allocation (the interference paper's Figure 5), per application, labelled framew
                        (its executors times the master's memory per executor)
   --yarn-rm URL        the ResourceManager's /ws/v1/cluster/apps: cpus, mem_mb, active_tasks
                        (running containers), pending_tasks (1 while the application waits to start)
-  --mesos-master URL   Mesos masters' /state: per framework cpus, mem_mb, active_tasks
+  --mesos-master URL   Mesos masters' /state: per framework cpus, mem_mb, active_tasks; and once
+                       per task (labelled with its agent), task_start_s (staging to running) and
+                       task_running_after_s (the framework's registration to the task running: the
+                       interference paper's startup overhead, each agent's executor later)
 """
 
 from __future__ import annotations
@@ -166,12 +169,39 @@ def mesos_samples(state: dict[str, Any]) -> Iterator[tuple[str, float, dict[str,
         yield "active_tasks", float(len(live)), labels
 
 
+def mesos_task_starts(state: dict[str, Any]) -> Iterator[tuple[dict[str, Any], list[tuple[str, float]], float]]:
+    """(labels, [(metric, value)], when) for each task of the master's frameworks that has run:
+    how long it staged (task_start_s), and how long after its framework registered it ran
+    (task_running_after_s), at the time it ran."""
+    agents = {agent.get("id"): agent.get("hostname") for agent in state.get("slaves", [])}
+    for framework in state.get("frameworks", []) + state.get("completed_frameworks", []):
+        registered = framework.get("registered_time")
+        for task in framework.get("tasks", []) + framework.get("completed_tasks", []):
+            times = {status.get("state"): status.get("timestamp") for status in task.get("statuses", [])}
+            staged, running = times.get("TASK_STAGING"), times.get("TASK_RUNNING")
+            if running is None:
+                continue
+            labels = {
+                "framework": "mesos",
+                "tenant": framework.get("name"),
+                "app_id": framework.get("id"),
+                "task_id": task.get("id"),
+                "agent": agents.get(task.get("slave_id"), task.get("slave_id")),
+            }
+            values = [("task_start_s", round(running - staged, 3))] if staged is not None else []
+            if registered is not None:
+                values.append(("task_running_after_s", round(running - registered, 3)))
+            yield labels, values, running
+
+
 class Sampler:
     def __init__(self, args: argparse.Namespace):
         self.args = args
         self.counters = HostCounters() if args.host_metrics else None
         self.executor_mb: dict[str, float] = {}  # app id -> memory per executor, from the master
         self.last_seen: dict[tuple[str, str], tuple[str, dict[str, Any]]] = {}
+        self.mesos_state: dict[str, Any] = {}  # the leading Mesos master's /state of this tick
+        self.mesos_tasks_seen: set[tuple[str, str]] = set()  # (framework id, task id) sampled once
 
     def _allocations(self) -> Iterator[tuple[str, float, dict[str, Any]]]:
         for url in self.args.spark_master:
@@ -190,11 +220,23 @@ class Sampler:
             if apps is not None:
                 yield from yarn_samples(apps)
                 break
+        self.mesos_state = {}
         for url in self.args.mesos_master:
             state = _try(url.rstrip("/") + "/state")
             if state and state.get("leader") and state.get("pid") == state.get("leader"):
+                self.mesos_state = state
                 yield from mesos_samples(state)
                 break
+
+    def _mesos_task_starts(self) -> Iterator[Sample]:
+        """Each task's start samples, once: when the leading master first shows it running."""
+        for labels, values, when in mesos_task_starts(self.mesos_state):
+            key = (str(labels["app_id"]), str(labels["task_id"]))
+            if key in self.mesos_tasks_seen:
+                continue
+            self.mesos_tasks_seen.add(key)
+            for metric, value in values:
+                yield sample(metric, value, "s", {**labels, "source_host": self.args.host}, round(when, 3))
 
     def _drivers(self) -> Iterator[tuple[str, float, dict[str, Any]]]:
         for port in DRIVER_PORTS:
@@ -221,6 +263,7 @@ class Sampler:
             if key not in seen:
                 out.append(_allocation(metric, 0.0, labels, now, self.args.host))
         self.last_seen = seen
+        out.extend(self._mesos_task_starts())
         return out
 
 

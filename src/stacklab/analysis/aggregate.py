@@ -57,11 +57,13 @@ def group_values(
     Every row gets one integer code from its metric, unit and label set, so grouping is a numpy
     sort; a label set's configuration key is derived once per set, not once per sample.
     """
+    if not len(samples.value):
+        return {}, {}  # a run whose cells all failed: nothing to group (numpy's split needs a row)
     metrics, units = samples.metrics, samples.units
     label_count = max(len(samples.label_sets), 1)
     row_codes = (samples.metric_codes * len(units) + samples.unit_codes) * label_count + samples.label_ids
     order = np.argsort(row_codes, kind="stable")
-    starts = np.concatenate(([0], np.flatnonzero(np.diff(row_codes[order])) + 1)) if len(order) else np.empty(0, int)
+    starts = np.concatenate(([0], np.flatnonzero(np.diff(row_codes[order])) + 1))
     values = samples.value
     label_keys = [
         (

@@ -23,7 +23,8 @@ CELL_LABELS = ("experiment", "system", "cell", "trial", "warmup")  # every sampl
 TENANT_LABELS = ("tenant", "framework", "test", "app_id", "app_trial", "spark_version", "servers")
 HOST_LABELS = ("host", "source_host")  # a host's metrics; an allocation's, the sampler that saw it
 NODE_LABELS = ("node_group", "instance_type", "target", "run_id")  # a cloud node's up-times (no cell)
-LABELS = frozenset(CELL_LABELS + TENANT_LABELS + HOST_LABELS + NODE_LABELS)
+TASK_LABELS = ("task_id", "agent")  # a resource manager's task (a Mesos task's start) and where it ran
+LABELS = frozenset(CELL_LABELS + TENANT_LABELS + HOST_LABELS + NODE_LABELS + TASK_LABELS)
 
 
 def check_sample(candidate: Any) -> str | None:
