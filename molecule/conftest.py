@@ -3,15 +3,9 @@ helpers they call)."""
 
 from __future__ import annotations
 
-import os
-
 import pytest
 import testinfra
 from sandbox_cluster import connect, hosts
-
-# Mesos runs on a cluster of its own (molecule/mesos): its tests are left out of the shared
-# cluster's verify, which walks every scenario's tests.
-collect_ignore = [] if os.environ.get("MOLECULE_SCENARIO_NAME") == "mesos" else ["mesos"]
 
 
 @pytest.fixture(scope="module")

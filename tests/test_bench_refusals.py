@@ -60,13 +60,13 @@ def test_an_experiment_needing_groups_the_inventory_lacks_is_refused(
     tmp_path: Path, groups: dict[str, list[str]], missing: str
 ) -> None:
     run_id = f"refused-{tmp_path.name}"
-    experiment = ROOT / "experiments" / "interference-start-order-local.yml"
+    experiment = ROOT / "experiments" / "interference-start-order-yarn-local.yml"
     result = run_bench(inventory(tmp_path, groups), experiment, run_id)
-    assert_refused(result, run_id, missing, "interference-start-order-local needs them", "nothing was changed")
+    assert_refused(result, run_id, missing, "interference-start-order-yarn-local needs them", "nothing was changed")
 
 
 def test_a_topology_wanting_more_workers_than_the_supervisors_have_slots_is_refused(tmp_path: Path) -> None:
-    """interference-streaming-local's Storm tenant takes 1 worker; the inventory's one supervisor
+    """interference-streaming-yarn-local's Storm tenant takes 1 worker; the inventory's one supervisor
     offers none (storm_supervisor_slots: 0 set on it, as a mistaken inventory would)."""
     groups = {
         "zookeeper": ["a"],
@@ -83,7 +83,7 @@ def test_a_topology_wanting_more_workers_than_the_supervisors_have_slots_is_refu
     document["all"]["children"]["storm_supervisor"]["hosts"]["b"] = {**UNREACHABLE_HOST, "storm_supervisor_slots": 0}
     hosts.write_text(yaml.safe_dump(document))
     run_id = f"refused-{tmp_path.name}"
-    experiment = ROOT / "experiments" / "interference-streaming-local.yml"
+    experiment = ROOT / "experiments" / "interference-streaming-yarn-local.yml"
     result = run_bench(hosts, experiment, run_id)
     assert_refused(result, run_id, "takes 1 workers, more than the 0 worker slots", "nothing was changed")
 

@@ -300,8 +300,24 @@ def test_keep_on_failure_keeps_the_resources(moto: MotoEc2, tmp_path: Path, layo
             ["-e", "cloud_cost_confirm_above=0.01"],
             "was not confirmed (answer yes, or pass -e cloud_cost_confirmed=true)",
         ),
+        (
+            [
+                "-e",
+                '{"cloud_nodes": [{"name": "zk", "count": 3, "groups": ["zookeeper"], "instance_type": "t3.small"}, '
+                '{"name": "master", "count": 2, "groups": ["mesos_master"], "instance_type": "t3.small"}]}',
+            ],
+            "2 mesos_master hosts; Mesos masters (a quorum) needs an odd number",
+        ),
     ],
-    ids=["no-admin-cidr", "host-bits-in-cidr", "even-zookeeper", "unpriced-type", "bad-node-group", "cost-unconfirmed"],
+    ids=[
+        "no-admin-cidr",
+        "host-bits-in-cidr",
+        "even-zookeeper",
+        "unpriced-type",
+        "bad-node-group",
+        "cost-unconfirmed",
+        "even-mesos-masters",
+    ],
 )
 def test_bad_input_is_refused_before_anything_is_created(
     moto: MotoEc2, tmp_path: Path, layout: Any, extra: list[str], message: str

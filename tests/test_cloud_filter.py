@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from ansible_collections.stacklab.bigdata.plugins.filter.cloud import (
     cloud_admin_cidr_problem,
     cloud_cost_estimate,
@@ -13,6 +15,7 @@ from ansible_collections.stacklab.bigdata.plugins.filter.cloud import (
     cloud_uptime_samples,
 )
 
+ROOT = Path(__file__).resolve().parents[1]
 GOOD = [
     {"name": "control", "count": 3, "groups": ["zookeeper", "spark_master"], "instance_type": "t2.small"},
     {
@@ -28,6 +31,17 @@ GOOD = [
 
 def test_a_good_layout_has_no_problems() -> None:
     assert cloud_layout_problems(GOOD) == []
+
+
+def test_the_interference_papers_layout_has_no_problems() -> None:
+    """inventories/eucalyptus: three masters (ZooKeeper, Mesos masters...), six agents, a client."""
+    layout = yaml.safe_load((ROOT / "inventories/eucalyptus/group_vars/all.yml").read_text())["cloud_nodes"]
+    assert cloud_layout_problems(layout) == []
+    count = {
+        group: sum(node["count"] for node in layout if group in node["groups"])
+        for group in ("mesos_master", "mesos_agent")
+    }
+    assert count == {"mesos_master": 3, "mesos_agent": 6}
 
 
 @pytest.mark.parametrize(
@@ -47,6 +61,12 @@ def test_a_good_layout_has_no_problems() -> None:
         ([GOOD[1], GOOD[1]], "node group name 'worker' is used twice"),
         ([{**GOOD[0], "count": 2}], "2 zookeeper hosts; a ZooKeeper ensemble needs an odd number"),
         ([GOOD[0], {**GOOD[0], "name": "more", "count": 1}], "4 zookeeper hosts"),
+        (
+            [{**GOOD[0], "count": 1, "groups": ["zookeeper"]}, {**GOOD[1], "count": 2, "groups": ["mesos_master"]}],
+            "2 mesos_master hosts; Mesos masters (a quorum) needs an odd number",
+        ),
+        ([{**GOOD[1], "groups": ["mesos_master", "mesos_agent"], "count": 3}], "Mesos needs zookeeper hosts"),
+        ([GOOD[0], {**GOOD[1], "groups": ["mesos_agent"]}], "mesos_agent hosts need mesos_master hosts"),
     ],
 )
 def test_layout_problems_name_the_node_group_and_field(nodes: Any, problem: str) -> None:

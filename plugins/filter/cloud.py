@@ -78,12 +78,17 @@ def cloud_layout_problems(nodes: Any) -> list[str]:
     problems += [f"cloud_nodes: node group name {name!r} is used twice" for name in twice]
     if problems:
         return problems
-    zookeepers = sum(node["count"] for node in nodes if "zookeeper" in node["groups"])
-    if zookeepers and zookeepers % 2 == 0:
-        problems.append(
-            f"cloud_nodes: {zookeepers} zookeeper hosts; a ZooKeeper ensemble needs an odd number "
-            "(an even one tolerates no more failures than one fewer)"
-        )
+    count = {group: sum(node["count"] for node in nodes if group in node["groups"]) for group in INVENTORY_GROUPS}
+    for group, what in (("zookeeper", "a ZooKeeper ensemble"), ("mesos_master", "Mesos masters (a quorum)")):
+        if count[group] % 2 == 0 and count[group]:
+            problems.append(
+                f"cloud_nodes: {count[group]} {group} hosts; {what} needs an odd number "
+                "(an even one tolerates no more failures than one fewer)"
+            )
+    if (count["mesos_master"] or count["mesos_agent"]) and not count["zookeeper"]:
+        problems.append("cloud_nodes: Mesos needs zookeeper hosts (its masters elect their leader through ZooKeeper)")
+    if count["mesos_agent"] and not count["mesos_master"]:
+        problems.append("cloud_nodes: mesos_agent hosts need mesos_master hosts to register with")
     return problems
 
 

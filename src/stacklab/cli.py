@@ -125,7 +125,9 @@ def parser() -> argparse.ArgumentParser:
     )
     bench.add_argument("--run-id", help="the run to start or resume (default: <spec name>-<UTC time>)")
     bench.add_argument(
-        "--inventory", type=Path, help="default: inventories/<target>; local with Hadoop: local-interference"
+        "--inventory",
+        type=Path,
+        help="default: inventories/<target>; local with Mesos: local-mesos, with Hadoop: local-interference",
     )
     bench.add_argument("--project", type=Path, default=Path.cwd(), help="the stacklab checkout (default: here)")
     bench.add_argument("--teardown", action="store_true", help="remove the hosts afterwards")

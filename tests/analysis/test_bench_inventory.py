@@ -1,5 +1,6 @@
 """`stacklab bench` (and `make bench`, through `stacklab inventory`) picks the inventory a spec runs
-on: inventories/<target>, and on the local sandbox the interference sandbox for a stack with Hadoop."""
+on: inventories/<target>, and on the local sandbox the Mesos sandbox for a stack with Mesos, the
+interference sandbox for one with Hadoop."""
 
 from __future__ import annotations
 
@@ -20,7 +21,9 @@ def test_every_shipped_spec_has_its_default_inventory(spec: Path) -> None:
     inventory = default_inventory(ROOT, document["target"], document["stack"]["frameworks"])
     assert (inventory / "hosts.yml").is_file() or document["target"] != "local", inventory
     interference_local = spec.stem.startswith("interference-") and spec.stem.endswith("-local")
-    assert inventory.name == ("local-interference" if interference_local else document["target"])
+    mesos_local = interference_local and spec.stem.endswith("-mesos-local")
+    expected = "local-mesos" if mesos_local else "local-interference" if interference_local else document["target"]
+    assert inventory.name == expected
 
 
 def test_a_cloud_target_keeps_its_own_inventory() -> None:
@@ -30,7 +33,7 @@ def test_a_cloud_target_keeps_its_own_inventory() -> None:
 def test_stacklab_inventory_prints_it_for_make_and_refuses_a_bad_spec(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    assert main(["inventory", str(ROOT / "experiments" / "interference-start-order-local.yml")]) == 0
+    assert main(["inventory", str(ROOT / "experiments" / "interference-start-order-yarn-local.yml")]) == 0
     assert capsys.readouterr().out == "inventories/local-interference\n"
     assert main(["inventory", str(ROOT / "experiments" / "sparkos-scheduler-local.yml"), "--target", "ec2"]) == 0
     assert capsys.readouterr().out == "inventories/ec2\n"

@@ -6,20 +6,23 @@ framework without credentials, or one that asks to run tasks as root, is refused
 master SIGKILLed while a coarse-grained Spark application runs: a new leader within 30 s, the
 agents and the application's framework re-registered with it, the application completes, and the
 killed master comes back as a standby; a fine-grained application completes, one Mesos task per
-Spark task. The tests run in file order (the failover test leaves a new leader behind).
+Spark task; a changed master flag restarts the standby masters first and the leader last. The
+tests run in file order (the failover test leaves a new leader behind).
 """
 
 from __future__ import annotations
 
 import base64
+import itertools
 import json
+import threading
 import time
 import urllib.error
 import urllib.request
 from typing import Any
 
 import testinfra
-from sandbox_cluster import address, hosts
+from sandbox_cluster import address, hosts, run_playbook
 
 from stacklab.polling import wait_until
 
@@ -193,3 +196,53 @@ def test_a_fine_grained_application_runs_each_spark_task_as_a_mesos_task(client:
     # Fine-grained: every Spark task was a Mesos task (2 trials of 20, and the warm-up's); a
     # coarse-grained application runs one long task (its executor) per agent.
     assert len(framework.get("completed_tasks", [])) >= 40, framework.get("completed_tasks")
+
+
+def started_at(host: testinfra.host.Host, unit: str) -> int:
+    """When the unit's daemon started (µs of the kernel's monotonic clock, which the hosts share)."""
+    return int(host.run("systemctl show -p ExecMainStartTimestampMonotonic --value %s", unit).stdout)
+
+
+def test_a_changed_flag_restarts_the_masters_one_at_a_time_the_leader_last(
+    cluster: dict[str, testinfra.host.Host],
+) -> None:
+    wait_until(lambda: leader() is not None, 60, 1, "one leading master")
+    leader_before = str(leader())
+    before = {master: started_at(cluster[master], "mesos-master") for master in MASTERS}
+    seen: list[tuple[float, str | None]] = []
+    done = threading.Event()
+
+    def watch() -> None:
+        while not done.is_set():
+            seen.append((time.time(), leader()))
+            time.sleep(0.5)
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
+    try:
+        # As an operator would: the mesos role alone (--tags), the new flag on the command line.
+        changed = json.dumps({"mesos_master_extra_flags": {"max_completed_frameworks": 40}})
+        result = run_playbook("site.yml", 900, "--tags", "mesos", "-e", changed)
+    finally:
+        done.set()
+        watcher.join()
+    assert result.returncode == 0, result.stdout[-5000:] + result.stderr[-3000:]
+    after = {master: started_at(cluster[master], "mesos-master") for master in MASTERS}
+    assert all(after[master] > before[master] for master in MASTERS), "a master was not restarted"
+    # The standbys first, the leader last: leadership moves once, and never for long.
+    assert max(after, key=lambda master: after[master]) == leader_before, after
+    leaders = [name for _, name in seen if name is not None]
+    changes = sum(1 for previous, current in itertools.pairwise(leaders) if previous != current)
+    assert changes <= 1, leaders
+    gaps, gap_began = [], None
+    for when, name in seen:
+        if name is None and gap_began is None:
+            gap_began = when
+        elif name is not None and gap_began is not None:
+            gaps.append(when - gap_began)
+            gap_began = None
+    assert gap_began is None and max(gaps, default=0) < FAILOVER_DEADLINE_S, gaps
+    assert (
+        "--max_completed_frameworks=40" in cluster[leader_before].run("systemctl show -p ExecStart mesos-master").stdout
+    )
+    wait_until(lambda: sorted(active_agents(str(leader()))) == sorted(AGENTS), 90, 1, "the agents registered")

@@ -8,15 +8,18 @@ from pathlib import Path
 
 from stacklab.spec.experiment import SpecError, load, missing_workloads
 
-# The sandbox whose hosts run HDFS and YARN (the default one has Spark standalone only).
-INTERFERENCE_FRAMEWORKS = {"hadoop"}
+# The sandboxes for stacks beyond the default one's (Spark standalone): Mesos (with HDFS for the
+# inputs), else HDFS and YARN.
+LOCAL_SANDBOXES = (("mesos", "local-mesos"), ("hadoop", "local-interference"))
 
 
 def default_inventory(project: Path, target: str, frameworks: list[str]) -> Path:
-    """inventories/<target>; on the local sandbox, inventories/local-interference for a stack with
-    Hadoop (the interference paper's specs)."""
-    if target == "local" and INTERFERENCE_FRAMEWORKS & set(frameworks):
-        return project / "inventories" / "local-interference"
+    """inventories/<target>; on the local sandbox, inventories/local-mesos for a stack with Mesos and
+    inventories/local-interference for one with Hadoop (the interference paper's specs)."""
+    if target == "local":
+        for framework, sandbox in LOCAL_SANDBOXES:
+            if framework in frameworks:
+                return project / "inventories" / sandbox
     return project / "inventories" / target
 
 
