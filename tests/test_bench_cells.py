@@ -145,6 +145,18 @@ def test_spark_tenants_on_mesos_run_in_their_own_mesos_mode() -> None:
     assert {run["env"]["STACKLAB_SPARK_MASTER"] for run in (coarse, fine, default)} == {master}
 
 
+def test_the_experiments_spark_sizes_go_to_every_spark_tenant_only() -> None:
+    sizes = {"mode": "yarn", "executor_memory_mb": 512, "executor_memory_overhead_mb": 384, "mesos_executor_cores": 1}
+    spec = {**BATCH_SPEC, "stack": {**BATCH_SPEC["stack"], "spark": sizes}}
+    hadoop, spark = tenant_commands(plan(spec).cells[0], BATCH_COMMANDS, inter_trial_wait=0, spark=sizes)
+    assert spark["env"]["STACKLAB_SPARK_CONF"] == (
+        "spark.executor.memory=512m spark.executor.memoryOverhead=384m spark.mesos.mesosExecutor.cores=1"
+    )
+    assert "STACKLAB_SPARK_CONF" not in hadoop["env"]
+    _, unsized = tenant_commands(plan(BATCH_SPEC).cells[0], BATCH_COMMANDS, inter_trial_wait=0, spark={"mode": "yarn"})
+    assert "STACKLAB_SPARK_CONF" not in unsized["env"]
+
+
 def test_a_batch_tenant_whose_command_is_not_installed_fails_the_cell() -> None:
     with pytest.raises(CellFailed, match="no stacklab-spark command"):
         tenant_commands(plan(BATCH_SPEC).cells[0], {"stacklab-mapreduce": "/bin/true"}, inter_trial_wait=0)

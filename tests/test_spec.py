@@ -69,6 +69,15 @@ def test_each_paper_experiment_has_a_full_and_a_local_version() -> None:
             assert local["stack"].get("spark", {}).get("mode") in (None, "standalone", suffix.split("-")[0])
 
 
+@pytest.mark.parametrize("name", ["interference-single-tenant", "interference-start-order", "interference-streaming"])
+def test_the_interference_experiments_size_spark_as_the_paper_did(name: str) -> None:
+    """Table I: Spark tasks of 1 CPU and 512 MB, each Mesos executor 384 MB (and in fine-grained
+    mode 1 CPU) more."""
+    spark = load(EXPERIMENTS[0].parent / f"{name}.yml").spec["stack"]["spark"]
+    paper = {"executor_memory_mb": 512, "executor_memory_overhead_mb": 384, "task_cpus": 1, "mesos_executor_cores": 1}
+    assert {key: spark.get(key) for key in paper} == paper
+
+
 def test_the_scheduler_experiment_is_table_iii() -> None:
     spec = load(EXPERIMENTS[0].parent / "sparkos-scheduler.yml")
     measured = [cell for cell in spec.cells if not cell["warmup"]]
@@ -144,6 +153,12 @@ def test_aggregate_by_key_grows_records_keys_and_values_together() -> None:
         (changed(tenants__0__start_offset=700), "tenants[0].start_offset: 700 s is not below the cell timeout"),
         (changed(tenants__0__mesos_mode="fine"), "tenants[0].mesos_mode: only Spark tenants on Mesos"),
         (changed(stack__spark={"mode": "yarn"}), "stack.spark.mode: yarn needs hadoop in stack.frameworks"),
+        (changed(stack__spark={"executor_memory_mb": 64}), "stack.spark.executor_memory_mb: 64 is less than"),
+        (
+            changed(stack__spark={"mesos_executor_cores": 0}),
+            "stack.spark.mesos_executor_cores: 0 is less than or equal",
+        ),
+        (changed(stack__spark={"task_cpus": "one"}), "stack.spark.task_cpus: 'one' is not of type 'integer'"),
         (changed(stack__versions={"storm": "2.8.3"}), "stack.versions.storm: storm is not in stack.frameworks"),
     ],
 )

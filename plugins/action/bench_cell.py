@@ -38,7 +38,7 @@ def _keep_output(folder: Path, results: dict[str, Any]) -> None:
 class ActionModule(ActionBase):  # type: ignore[misc]  # Ansible is untyped
     TRANSFERS_FILES = False
     _VALID_ARGS = frozenset(
-        ("cell", "results", "commands", "spark_master", "inter_trial_wait", "timeout", "last", "attempt")
+        ("cell", "results", "commands", "spark_master", "spark", "inter_trial_wait", "timeout", "last", "attempt")
     )
 
     def run(self, tmp: Any = None, task_vars: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -50,7 +50,7 @@ class ActionModule(ActionBase):  # type: ignore[misc]  # Ansible is untyped
         wait = float(args.get("inter_trial_wait") or 0)
         began = time.time()
         try:
-            runs = tenant_commands(cell, args["commands"], wait, args.get("spark_master") or None)
+            runs = tenant_commands(cell, args["commands"], wait, args.get("spark_master") or None, args.get("spark"))
         except CellFailed as error:
             raise AnsibleActionFail(f"cell {cell['index']}: {error}") from error
         outcome = self._execute_module(

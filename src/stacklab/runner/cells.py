@@ -27,6 +27,25 @@ SPARK_MASTER_ENV = "STACKLAB_SPARK_MASTER"
 # A Spark tenant's Mesos mode (its spec's mesos_mode), as spark.mesos.coarse: true (coarse-grained:
 # executors held for the whole application) or false (fine-grained: one Mesos task per Spark task).
 SPARK_MESOS_COARSE_ENV = "STACKLAB_SPARK_MESOS_COARSE"
+# The experiment's Spark sizes (stack.spark), as `key=value` Spark settings separated by spaces,
+# which the Spark commands pass to spark-submit as --conf over spark-defaults.conf's.
+SPARK_CONF_ENV = "STACKLAB_SPARK_CONF"
+# stack.spark's size -> (Spark's setting, how its value is written).
+SPARK_SIZES = {
+    "executor_memory_mb": ("spark.executor.memory", "{}m"),
+    "executor_memory_overhead_mb": ("spark.executor.memoryOverhead", "{}m"),
+    "executor_cores": ("spark.executor.cores", "{}"),
+    "task_cpus": ("spark.task.cpus", "{}"),
+    "cores_max": ("spark.cores.max", "{}"),
+    "mesos_executor_cores": ("spark.mesos.mesosExecutor.cores", "{}"),
+}
+
+
+def spark_conf(spark: dict[str, Any]) -> str:
+    """The experiment's Spark sizes (its stack.spark) as STACKLAB_SPARK_CONF's value ('' for none)."""
+    return " ".join(
+        f"{setting}={written.format(spark[size])}" for size, (setting, written) in SPARK_SIZES.items() if size in spark
+    )
 
 
 class CellFailed(RuntimeError):
@@ -34,13 +53,19 @@ class CellFailed(RuntimeError):
 
 
 def tenant_commands(
-    cell: dict[str, Any], commands: dict[str, str], inter_trial_wait: float, spark_master: str | None = None
+    cell: dict[str, Any],
+    commands: dict[str, str],
+    inter_trial_wait: float,
+    spark_master: str | None = None,
+    spark: dict[str, Any] | None = None,
 ) -> list[dict[str, Any]]:
     """bench_tenants' input for the cell: every tenant's argv, environment and start offset.
 
     `commands` maps a workload's command name (spark-perf, stacklab-spark, stacklab-mapreduce,
     stacklab-storm) to the installed command's path; `spark_master`, when given, is where Spark
-    tenants submit (the experiment's Spark mode), else the client's default."""
+    tenants submit (the experiment's Spark mode), else the client's default; `spark` is the
+    experiment's stack.spark, whose sizes every Spark tenant's application takes."""
+    sizes = spark_conf(spark or {})
     runs = []
     for tenant in cell["tenants"]:
         workload = WORKLOADS[(tenant["framework"], tenant["workload"])]
@@ -60,6 +85,8 @@ def tenant_commands(
             env[SPARK_MASTER_ENV] = spark_master
         if "mesos_mode" in tenant:
             env[SPARK_MESOS_COARSE_ENV] = "true" if tenant["mesos_mode"] == "coarse" else "false"
+        if sizes and tenant["framework"] == "spark":
+            env[SPARK_CONF_ENV] = sizes
         runs.append({"name": tenant["name"], "argv": argv, "env": env, "start_offset": tenant["start_offset"]})
     return runs
 

@@ -63,7 +63,18 @@ SCHEMA: dict[str, Any] = {
                 "spark": {
                     "type": "object",
                     "additionalProperties": False,
-                    "properties": {"mode": {"enum": ["standalone", "yarn", "mesos"]}},
+                    "properties": {
+                        "mode": {"enum": ["standalone", "yarn", "mesos"]},
+                        # Every Spark application's sizes (runner.cells.SPARK_SIZES): the
+                        # interference paper's 512 MB executors, 384 MB more per executor JVM,
+                        # 1 CPU a task and 1 CPU per fine-grained Mesos executor.
+                        "executor_memory_mb": {"type": "integer", "minimum": 128},
+                        "executor_memory_overhead_mb": {"type": "integer", "minimum": 0},
+                        "executor_cores": {"type": "integer", "minimum": 1},
+                        "task_cpus": {"type": "integer", "minimum": 1},
+                        "cores_max": {"type": "integer", "minimum": 1},
+                        "mesos_executor_cores": {"type": "number", "exclusiveMinimum": 0},
+                    },
                 },
                 "hadoop": {
                     "type": "object",
