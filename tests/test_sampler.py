@@ -9,6 +9,7 @@ import subprocess
 import time
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import pytest
 from ansible_collections.stacklab.bigdata.plugins.lookup.package_files import package_files
@@ -98,7 +99,7 @@ def test_yarn_and_mesos_allocations(sampler: ModuleType) -> None:
         and rows[("pending_tasks", "hadoop")] == 0
     )
     assert list(sampler.yarn_samples({"apps": None})) == []
-    state = {
+    state: dict[str, Any] = {
         "frameworks": [
             {
                 "name": "Hadoop",
@@ -106,10 +107,20 @@ def test_yarn_and_mesos_allocations(sampler: ModuleType) -> None:
                 "used_resources": {"cpus": 2.5, "mem": 2816},
                 "tasks": [{"state": "TASK_RUNNING"}, {"state": "TASK_FINISHED"}],
             }
-        ]
+        ],
+        "slaves": [
+            {"active": True, "resources": {"cpus": 2.0, "mem": 1536.0}},
+            {"active": False, "resources": {"cpus": 2.0, "mem": 1536.0}},
+        ],
     }
     mesos = {metric: value for metric, value, _ in sampler.mesos_samples(state)}
-    assert mesos == {"cpus": 2.5, "mem_mb": 2816.0, "active_tasks": 1.0}
+    assert mesos == {
+        "capacity_cpus": 2.0,
+        "capacity_mem_mb": 1536.0,
+        "cpus": 2.5,
+        "mem_mb": 2816.0,
+        "active_tasks": 1.0,
+    }
 
 
 MESOS_STATE = {

@@ -105,3 +105,21 @@ def test_the_report_summarizes_kept_spark_event_logs(results: Callable[..., Path
     assert main(["report", str(folder)]) == 0
     page = (folder / "report" / "report.html").read_text()
     assert "<td>count</td><td>1</td><td>1</td><td>0</td><td>0</td><td>0.250</td>" in page
+
+
+def test_mesos_task_starts_aggregate_per_tenant_and_agent(results: Callable[..., Path]) -> None:
+    """The sampler's task_start_s, one sample a task: the tasks of one tenant on one agent are one
+    configuration (the startup overhead per agent), whatever their task ids."""
+    starts = [
+        sample("task_start_s", value, tenant="spark-cg", agent=agent, task_id=task, framework="mesos", app_id="f1")
+        for value, agent, task in [(2.0, "a1", "0"), (4.0, "a1", "3"), (9.0, "a2", "1")]
+    ]
+    by_agent = {
+        item.config.labels: item.summary
+        for item in aggregate(load_results(results(starts)))
+        if item.config.metric == "task_start_s"
+    }
+    assert sorted((dict(labels)["agent"], summary.n, summary.mean) for labels, summary in by_agent.items()) == [
+        ("a1", 2, 3.0),
+        ("a2", 1, 9.0),
+    ]

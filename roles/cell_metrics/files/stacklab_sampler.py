@@ -16,7 +16,8 @@ Allocation (the interference paper's Figure 5), per application, labelled framew
                        (its executors times the master's memory per executor)
   --yarn-rm URL        the ResourceManager's /ws/v1/cluster/apps: cpus, mem_mb, active_tasks
                        (running containers), pending_tasks (1 while the application waits to start)
-  --mesos-master URL   Mesos masters' /state: per framework cpus, mem_mb, active_tasks; and once
+  --mesos-master URL   Mesos masters' /state: capacity_cpus, capacity_mem_mb (the active agents'),
+                       per framework cpus, mem_mb, active_tasks; and once
                        per task (labelled with its agent), task_start_s (staging to running) and
                        task_running_after_s (the framework's registration to the task running: the
                        interference paper's startup overhead, each agent's executor later)
@@ -158,6 +159,19 @@ def yarn_samples(apps: dict[str, Any]) -> Iterator[tuple[str, float, dict[str, A
 
 
 def mesos_samples(state: dict[str, Any]) -> Iterator[tuple[str, float, dict[str, Any]]]:
+    """(metric, value, labels) from the leading master's /state: what its active agents offer, and
+    what each framework holds."""
+    agents = [agent for agent in state.get("slaves", []) if agent.get("active")]
+    yield (
+        "capacity_cpus",
+        float(sum(agent.get("resources", {}).get("cpus", 0) for agent in agents)),
+        {"framework": "mesos"},
+    )
+    yield (
+        "capacity_mem_mb",
+        float(sum(agent.get("resources", {}).get("mem", 0) for agent in agents)),
+        {"framework": "mesos"},
+    )
     for framework in state.get("frameworks", []):
         labels = {"framework": "mesos", "tenant": framework.get("name"), "app_id": framework.get("id")}
         used = framework.get("used_resources", {})

@@ -14,8 +14,9 @@ from stacklab.results.reader import Samples
 # Labels that tell trials of one configuration apart, not configurations: the trial's own, and
 # those of the run it came from (the spark-perf jar labels each sample with its application id and
 # how many trials that application ran).
-# bench.yml's cells add the trial's position inside its application (app_trial).
-TRIAL_LABELS = frozenset({"trial", "warmup", "cell", "app_id", "num_trials", "ignored_trials", "app_trial"})
+# bench.yml's cells add the trial's position inside its application (app_trial); a Mesos task's
+# start samples carry its task_id (the tasks of one tenant on one agent are samples of one delay).
+TRIAL_LABELS = frozenset({"trial", "warmup", "cell", "app_id", "num_trials", "ignored_trials", "app_trial", "task_id"})
 
 LabelKey = tuple[tuple[str, Any], ...]
 
