@@ -146,7 +146,7 @@ MESOS_STATE = {
                     "id": "2",
                     "slave_id": "S2",
                     "statuses": [
-                        {"state": "TASK_STAGING", "timestamp": 102.0},
+                        {"state": "TASK_STARTING", "timestamp": 102.0},
                         {"state": "TASK_RUNNING", "timestamp": 109.0},
                         {"state": "TASK_FINISHED", "timestamp": 120.0},
                     ],

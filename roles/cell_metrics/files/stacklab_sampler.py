@@ -18,7 +18,8 @@ Allocation (the interference paper's Figure 5), per application, labelled framew
                        (running containers), pending_tasks (1 while the application waits to start)
   --mesos-master URL   Mesos masters' /state: capacity_cpus, capacity_mem_mb (the active agents'),
                        per framework cpus, mem_mb, active_tasks; and once
-                       per task (labelled with its agent), task_start_s (staging to running) and
+                       per task (labelled with its agent), task_start_s (its first status, staging
+                       or starting, to running) and
                        task_running_after_s (the framework's registration to the task running: the
                        interference paper's startup overhead, each agent's executor later)
 """
@@ -185,14 +186,15 @@ def mesos_samples(state: dict[str, Any]) -> Iterator[tuple[str, float, dict[str,
 
 def mesos_task_starts(state: dict[str, Any]) -> Iterator[tuple[dict[str, Any], list[tuple[str, float]], float]]:
     """(labels, [(metric, value)], when) for each task of the master's frameworks that has run:
-    how long it staged (task_start_s), and how long after its framework registered it ran
-    (task_running_after_s), at the time it ran."""
+    how long it took from its first status to running (task_start_s: staging, or starting, which is
+    what the master records first for a command task: the executor's launch), and how long after
+    its framework registered it ran (task_running_after_s), at the time it ran."""
     agents = {agent.get("id"): agent.get("hostname") for agent in state.get("slaves", [])}
     for framework in state.get("frameworks", []) + state.get("completed_frameworks", []):
         registered = framework.get("registered_time")
         for task in framework.get("tasks", []) + framework.get("completed_tasks", []):
             times = {status.get("state"): status.get("timestamp") for status in task.get("statuses", [])}
-            staged, running = times.get("TASK_STAGING"), times.get("TASK_RUNNING")
+            staged, running = times.get("TASK_STAGING", times.get("TASK_STARTING")), times.get("TASK_RUNNING")
             if running is None:
                 continue
             labels = {
