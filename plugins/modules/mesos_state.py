@@ -57,13 +57,12 @@ elapsed_since: {description: Seconds from I(since) until the wanted state was se
 """
 
 import json
-import time
 import urllib.error
 import urllib.request
 from typing import Any
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.stacklab.bigdata.plugins.module_utils.polling import poll_until
+from ansible_collections.stacklab.bigdata.plugins.module_utils.polling import WAIT_OPTIONS, report_wait
 
 
 class NoRedirects(urllib.request.HTTPRedirectHandler):
@@ -158,33 +157,21 @@ def describe(summary: dict[str, Any], agents: list[str]) -> str:
 def main() -> None:
     module = AnsibleModule(
         argument_spec={
-            "masters": {"type": "list", "elements": "str", "required": True},
+            **WAIT_OPTIONS,
             "agents": {"type": "list", "elements": "str", "default": []},
             "wait_for": {"type": "str", "choices": ["none", "leader", "agents"], "default": "none"},
-            "timeout": {"type": "float", "default": 60.0},
-            "interval": {"type": "float", "default": 0.5},
-            "since": {"type": "float"},
         },
         supports_check_mode=True,
     )
     params = module.params
-    started = time.time()
     per_call_timeout = min(5.0, params["timeout"])
-    summary, seen = poll_until(
+    report_wait(
+        module,
         lambda: summarize({master: read_master(master, per_call_timeout) for master in params["masters"]}),
         lambda summary: reached(summary, params["wait_for"], params["agents"]),
-        params["timeout"],
-        params["interval"],
+        lambda summary: describe(summary, params["agents"]),
+        f"Mesos masters not in state '{params['wait_for']}'",
     )
-    result: dict[str, Any] = {"changed": False, **summary, "elapsed": seen - started}
-    if params["since"] is not None:
-        result["elapsed_since"] = seen - params["since"]
-    if not reached(summary, params["wait_for"], params["agents"]):
-        module.fail_json(
-            msg=f"Mesos masters not in state '{params['wait_for']}' after {params['timeout']:g} s: {describe(summary, params['agents'])}",
-            **result,
-        )
-    module.exit_json(**result)
 
 
 if __name__ == "__main__":

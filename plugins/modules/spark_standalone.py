@@ -48,12 +48,11 @@ elapsed_since: {description: Seconds from I(since) until the wanted state was se
 """
 
 import json
-import time
 import urllib.request
 from typing import Any
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.stacklab.bigdata.plugins.module_utils.polling import poll_until
+from ansible_collections.stacklab.bigdata.plugins.module_utils.polling import WAIT_OPTIONS, report_wait
 
 
 def read_master(master: str, timeout: float) -> dict[str, Any]:
@@ -112,33 +111,21 @@ def describe(summary: dict[str, Any], workers: list[str]) -> str:
 def main() -> None:
     module = AnsibleModule(
         argument_spec={
-            "masters": {"type": "list", "elements": "str", "required": True},
+            **WAIT_OPTIONS,
             "workers": {"type": "list", "elements": "str", "default": []},
             "wait_for": {"type": "str", "choices": ["none", "leader", "workers"], "default": "none"},
-            "timeout": {"type": "float", "default": 60.0},
-            "interval": {"type": "float", "default": 0.5},
-            "since": {"type": "float"},
         },
         supports_check_mode=True,
     )
     params = module.params
-    started = time.time()
     per_call_timeout = min(3.0, params["timeout"])
-    summary, seen = poll_until(
+    report_wait(
+        module,
         lambda: summarize({master: read_master(master, per_call_timeout) for master in params["masters"]}),
         lambda summary: reached(summary, params["wait_for"], params["workers"]),
-        params["timeout"],
-        params["interval"],
+        lambda summary: describe(summary, params["workers"]),
+        f"Spark masters not in state '{params['wait_for']}'",
     )
-    result: dict[str, Any] = {"changed": False, **summary, "elapsed": seen - started}
-    if params["since"] is not None:
-        result["elapsed_since"] = seen - params["since"]
-    if not reached(summary, params["wait_for"], params["workers"]):
-        module.fail_json(
-            msg=f"Spark masters not in state '{params['wait_for']}' after {params['timeout']:g} s: {describe(summary, params['workers'])}",
-            **result,
-        )
-    module.exit_json(**result)
 
 
 if __name__ == "__main__":
