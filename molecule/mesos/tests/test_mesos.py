@@ -220,9 +220,9 @@ def test_a_changed_flag_restarts_the_masters_one_at_a_time_the_leader_last(
     watcher = threading.Thread(target=watch, daemon=True)
     watcher.start()
     try:
-        # As an operator would: the mesos role alone (--tags), the new flag on the command line.
+        # As an operator would: Mesos' playbook alone, the new flag on the command line.
         changed = json.dumps({"mesos_master_extra_flags": {"max_completed_frameworks": 40}})
-        result = run_playbook("site.yml", 900, "--tags", "mesos", "-e", changed)
+        result = run_playbook("playbooks/mesos.yml", 900, "-e", changed)
     finally:
         done.set()
         watcher.join()
