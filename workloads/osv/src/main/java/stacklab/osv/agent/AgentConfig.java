@@ -5,13 +5,15 @@ import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
 import stacklab.osv.protocol.AgentProtocol;
 
 /**
- * The agent's settings, from a properties file (the osv_image role writes it into the image):
+ * The agent's settings, from a properties file (the osv_image role writes it into the image) and
+ * the command line:
  *
  * <pre>
  *   host=10.89.97.21          the cluster address: the agent listens there, executors bind to it
@@ -25,12 +27,23 @@ import stacklab.osv.protocol.AgentProtocol;
 record AgentConfig(String host, int port, Path secretFile, int cores, int memoryMb, Path workDir) {
   private static final Set<String> KEYS = Set.of("host", "port", "secret_file", "cores", "memory_mb", "work_dir");
 
-  static AgentConfig load(Path file) {
+  /**
+   * The file's settings, then {@code key=value} overrides from the command line: one image serves
+   * every VM, each told its own address on its kernel command line.
+   */
+  static AgentConfig load(Path file, List<String> overrides) {
     Properties properties = new Properties();
     try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
       properties.load(reader);
     } catch (IOException e) {
       throw new IllegalArgumentException("can't read the agent's settings from " + file + ": " + e.getMessage(), e);
+    }
+    for (String override : overrides) {
+      int equals = override.indexOf('=');
+      if (equals <= 0) {
+        throw new IllegalArgumentException("'" + override + "' is not a key=value setting");
+      }
+      properties.setProperty(override.substring(0, equals), override.substring(equals + 1));
     }
     return of(properties, file.toString());
   }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
+import java.util.Arrays;
 import stacklab.osv.protocol.Signer;
 
 /**
@@ -11,7 +12,7 @@ import stacklab.osv.protocol.Signer;
  * starts Spark executors as thread groups of its own JVM when an authenticated driver asks, since
  * OSv has one address space and no fork/exec: a standalone Worker's executor processes can't exist
  * there. Run it as {@code java -Djava.security.manager=allow -cp <spark jars>:stacklab-osv.jar
- * stacklab.osv.agent.ExecutorAgent agent.properties}.
+ * stacklab.osv.agent.ExecutorAgent agent.properties [host=10.0.0.5 ...]}.
  */
 public final class ExecutorAgent {
   private static final Logger LOG = System.getLogger(ExecutorAgent.class.getName());
@@ -23,10 +24,10 @@ public final class ExecutorAgent {
       System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tFT%1$tT %4$s %3$s: %5$s%6$s%n");
     }
     try {
-      if (args.length != 1) {
-        throw new IllegalArgumentException("usage: ExecutorAgent <agent.properties>");
+      if (args.length < 1) {
+        throw new IllegalArgumentException("usage: ExecutorAgent <agent.properties> [key=value ...]");
       }
-      AgentConfig config = AgentConfig.load(Path.of(args[0]));
+      AgentConfig config = AgentConfig.load(Path.of(args[0]), Arrays.asList(args).subList(1, args.length));
       Signer signer = Signer.fromFile(config.secretFile());
       configureExecutors(config, signer);
       ExecutorSlot slot = new ExecutorSlot(config, new SparkExecutorProgram(), ExitGuard.install());

@@ -30,6 +30,14 @@ class AgentConfigTest {
   }
 
   @Test
+  void theCommandLineOverridesTheFile(@org.junit.jupiter.api.io.TempDir Path folder) throws java.io.IOException {
+    Path file = java.nio.file.Files.writeString(folder.resolve("agent.properties"), "host=0.0.0.0\nsecret_file=/s\n");
+    assertEquals("10.0.0.7", AgentConfig.load(file, java.util.List.of("host=10.0.0.7")).host());
+    assertEquals("'host' is not a key=value setting",
+        assertThrows(IllegalArgumentException.class, () -> AgentConfig.load(file, java.util.List.of("host"))).getMessage());
+  }
+
+  @Test
   void aBadSettingIsNamed() {
     assertEquals("agent.properties: host is required", problem("secret_file", "/s"));
     assertEquals("agent.properties: unknown settings [memory] (known: [cores, host, memory_mb, port, secret_file, work_dir])",
