@@ -10,6 +10,8 @@ packages=(
   python3-venv                                  # the project's virtualenv
   maven openjdk-17-jdk-headless                 # artifact mirror (Maven Central) and JVM workloads
   openssh-client rsync curl ca-certificates
+  qemu-system-x86 qemu-utils iproute2           # OSv and Linux VMs (software emulation here: no usable KVM)
+  zlib1g libnss3                                # host libraries the OSv composer puts into images
 )
 
 missing=()

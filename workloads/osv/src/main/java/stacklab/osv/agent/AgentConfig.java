@@ -2,9 +2,14 @@ package stacklab.osv.agent;
 
 import java.io.IOException;
 import java.io.Reader;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.List;
 import java.util.Properties;
 import java.util.Set;
@@ -17,6 +22,8 @@ import stacklab.osv.protocol.AgentProtocol;
  *
  * <pre>
  *   host=10.89.97.21          the cluster address: the agent listens there, executors bind to it
+ *                             ("auto": the first address of an interface that is up, not loopback:
+ *                             a cloud VM's, given by DHCP)
  *   secret_file=/etc/secret   the cluster's secret (Spark's spark.authenticate.secret)
  *   port=7610                 optional
  *   cores=1                   optional: what one executor may use (default: the JVM's processors)
@@ -56,12 +63,32 @@ record AgentConfig(String host, int port, Path secretFile, int cores, int memory
     }
     Runtime runtime = Runtime.getRuntime();
     return new AgentConfig(
-        required(properties, "host", source),
+        hostOf(required(properties, "host", source), source),
         positive(properties, "port", AgentProtocol.DEFAULT_PORT, source),
         Path.of(required(properties, "secret_file", source)),
         positive(properties, "cores", runtime.availableProcessors(), source),
         positive(properties, "memory_mb", (int) (runtime.maxMemory() >> 20), source),
         Path.of(properties.getProperty("work_dir", System.getProperty("java.io.tmpdir"))));
+  }
+
+  private static String hostOf(String host, String source) {
+    if (!host.equals("auto")) {
+      return host;
+    }
+    try {
+      for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+        if (nic.isUp() && !nic.isLoopback()) {
+          for (InetAddress address : Collections.list(nic.getInetAddresses())) {
+            if (address instanceof Inet4Address) {
+              return address.getHostAddress();
+            }
+          }
+        }
+      }
+    } catch (SocketException e) {
+      throw new IllegalArgumentException(source + ": host=auto: can't list the network interfaces: " + e.getMessage(), e);
+    }
+    throw new IllegalArgumentException(source + ": host=auto: no interface is up with an IPv4 address");
   }
 
   private static String required(Properties properties, String key, String source) {
