@@ -91,9 +91,9 @@ final class ExecutorPlacement {
     if (executor.registered) {
       LOG.log(Level.INFO, "executor {0} on {1} is gone: launching another there", executor.executorId, agent);
     } else if (!runsOn(agent, executor)) {
-      problem(agent, "ended executor " + executor.executorId + " before it registered (the agent's log says why)");
+      problem(agent, "ended an executor before it registered (the agent's log says why)");
     } else if (clock.instant().isAfter(executor.launched.plus(ask.registrationTimeout()))) {
-      problem(agent, "started executor " + executor.executorId + ", which did not register within "
+      problem(agent, "started an executor that did not register within "
           + ask.registrationTimeout().toSeconds() + " s: killing it");
       send(agent, Request.of("KILL", "app", ask.app(), "executor", executor.executorId));
     } else {
