@@ -33,7 +33,9 @@ def osv_address_problems(address: str, subnet: str, reserved: list[str]) -> list
     return []
 
 
-def osv_registered_samples(hosts: list[str], hostvars: Any, metric: str, labels: dict[str, Any]) -> list[dict[str, Any]]:
+def osv_registered_samples(
+    hosts: list[str], hostvars: Any, metric: str, labels: dict[str, Any]
+) -> list[dict[str, Any]]:
     """Each worker's launch-to-registered seconds (its VM started, its agent answering a signed
     STATUS), for the workers this run booted: one already running was measured when it booted."""
     samples = []

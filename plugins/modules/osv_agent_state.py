@@ -8,7 +8,7 @@ module: osv_agent_state
 short_description: Report (and wait for) stacklab's executor agents answering a signed STATUS
 description:
   - Sends each agent a STATUS request signed with the cluster's secret (workloads/osv's protocol) and
-    reports its answer: C(idle) or C(running) (with the application and executor), the cores and memory
+    reports its answer, C(idle) or C(running) (with the application and executor), the cores and memory
     an executor may use, how many executors it launched.
   - With I(wait=true), polls until every agent answers OK, and fails with the last answers when
     I(timeout) passes. With I(since) (a VM's launch time), C(elapsed_since) is the launch-to-registered time.

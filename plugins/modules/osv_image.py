@@ -10,7 +10,7 @@ description:
   - Runs the OSv kit's C(compose-image.sh) (its prebuilt kernel, OSv's rofs writer; no kernel build)
     on a folder of the given jars and files, with the given command line stored in the image.
   - The image is named after a digest of every input (the kit's kernel, the JDK's release file, each
-    file's content and name, the command line): an image with that digest is reused, so an unchanged
+    file's content and name, the command line). An image with that digest is reused, so an unchanged
     input set composes nothing. Older images of the same I(name) are removed.
   - Images are readable by their owner only (they may hold the cluster's secret).
   - Runs where it is called (the controller); supports check mode (reports whether it would compose).

@@ -53,6 +53,7 @@ import os
 import signal
 import time
 from pathlib import Path
+from typing import Any
 
 from ansible.module_utils.basic import AnsibleModule
 
@@ -78,7 +79,7 @@ def running_pid(pid_file: Path) -> int | None:
     return pid if b"qemu-system" in cmdline and str(pid_file).encode() in cmdline else None
 
 
-def qemu_argv(params: dict, tap: str, files: dict[str, Path]) -> list[str]:
+def qemu_argv(params: dict[str, Any], tap: str, files: dict[str, Path]) -> list[str]:
     drive = f"file={params['disk']},if=none,id=hd0,cache=unsafe"
     argv = [
         "qemu-system-x86_64",
@@ -99,13 +100,13 @@ def qemu_argv(params: dict, tap: str, files: dict[str, Path]) -> list[str]:
         "-daemonize",
     ]  # fmt: skip
     if params["initrd"]:
-        argv[argv.index("-append"):argv.index("-append")] = ["-initrd", params["initrd"]]
+        argv[argv.index("-append") : argv.index("-append")] = ["-initrd", params["initrd"]]
     if params["writable"]:
         argv.append("-snapshot")
     return argv
 
 
-def start(module: AnsibleModule, tap: str, files: dict[str, Path]) -> dict:
+def start(module: AnsibleModule, tap: str, files: dict[str, Path]) -> dict[str, Any]:
     params = module.params
     missing = [key for key in ("kernel", "disk", "bridge") if not params[key]]
     if missing:
@@ -132,7 +133,7 @@ def start(module: AnsibleModule, tap: str, files: dict[str, Path]) -> dict:
     return {"changed": True, "pid": running_pid(files["pid"]), "launched_at": launched_at}
 
 
-def stop(module: AnsibleModule, tap: str, files: dict[str, Path]) -> dict:
+def stop(module: AnsibleModule, tap: str, files: dict[str, Path]) -> dict[str, Any]:
     pid = running_pid(files["pid"])
     has_tap = Path(f"/sys/class/net/{tap}").exists()
     if module.check_mode or (pid is None and not has_tap):
@@ -175,10 +176,7 @@ def main() -> None:
     name = module.params["name"]
     files = {suffix: run_dir / f"{name}.{suffix}" for suffix in ("pid", "log", "launched")}
     tap = tap_name(name)
-    if module.params["state"] == "started":
-        result = start(module, tap, files)
-    else:
-        result = stop(module, tap, files)
+    result = start(module, tap, files) if module.params["state"] == "started" else stop(module, tap, files)
     module.exit_json(log=str(files["log"]), tap=tap, **result)
 
 
