@@ -26,7 +26,8 @@ SECRET = "cluster-secret-for-the-test"
 
 
 def test_a_worker_is_put_on_its_subnet_with_the_bridge_as_gateway() -> None:
-    assert osv_network_options("10.89.96.31", "10.89.96.0/24") == "--ip=eth0,10.89.96.31,255.255.255.0 --defaultgw=10.89.96.1"
+    expected = "--ip=eth0,10.89.96.31,255.255.255.0 --defaultgw=10.89.96.1"
+    assert osv_network_options("10.89.96.31", "10.89.96.0/24") == expected
     assert osv_network_options("10.1.2.3", "10.1.0.0/16") == "--ip=eth0,10.1.2.3,255.255.0.0 --defaultgw=10.1.0.1"
 
 
