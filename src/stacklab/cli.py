@@ -86,14 +86,14 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_inventory(args: argparse.Namespace) -> int:
-    from stacklab.runner.playbook import default_inventory
+    from stacklab.runner.playbook import default_inventory, spark_mode
 
     try:
         spec = load(args.spec).spec
     except SpecError as error:
         print(error, file=sys.stderr)
         return 1
-    print(default_inventory(Path(), args.target or spec["target"], spec["stack"]["frameworks"]))
+    print(default_inventory(Path(), args.target or spec["target"], spec["stack"]["frameworks"], spark_mode(spec)))
     return 0
 
 

@@ -1,6 +1,6 @@
 """`stacklab bench` (and `make bench`, through `stacklab inventory`) picks the inventory a spec runs
-on: inventories/<target>, and on the local sandbox the Mesos sandbox for a stack with Mesos, the
-interference sandbox for one with Hadoop."""
+on: inventories/<target>, and on the local sandbox the OSv sandbox for Spark on OSv workers, the Mesos
+sandbox for a stack with Mesos, the interference sandbox for one with Hadoop."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from stacklab.cli import main
-from stacklab.runner.playbook import default_inventory
+from stacklab.runner.playbook import default_inventory, spark_mode
 from stacklab.spec.experiment import load
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -18,11 +18,20 @@ ROOT = Path(__file__).resolve().parents[2]
 @pytest.mark.parametrize("spec", sorted((ROOT / "experiments").glob("*.yml")), ids=lambda path: path.stem)
 def test_every_shipped_spec_has_its_default_inventory(spec: Path) -> None:
     document = load(spec).spec
-    inventory = default_inventory(ROOT, document["target"], document["stack"]["frameworks"])
+    inventory = default_inventory(ROOT, document["target"], document["stack"]["frameworks"], spark_mode(document))
     assert (inventory / "hosts.yml").is_file() or document["target"] != "local", inventory
     interference_local = spec.stem.startswith("interference-") and spec.stem.endswith("-local")
     mesos_local = interference_local and spec.stem.endswith("-mesos-local")
-    expected = "local-mesos" if mesos_local else "local-interference" if interference_local else document["target"]
+    osv_local = spec.stem.endswith("-osv-local")
+    expected = (
+        "local-osv"
+        if osv_local
+        else "local-mesos"
+        if mesos_local
+        else "local-interference"
+        if interference_local
+        else document["target"]
+    )
     assert inventory.name == expected
 
 

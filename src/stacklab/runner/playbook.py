@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from stacklab.spec.experiment import SpecError, load, missing_workloads
 
@@ -13,14 +14,23 @@ from stacklab.spec.experiment import SpecError, load, missing_workloads
 LOCAL_SANDBOXES = (("mesos", "local-mesos"), ("hadoop", "local-interference"))
 
 
-def default_inventory(project: Path, target: str, frameworks: list[str]) -> Path:
-    """inventories/<target>; on the local sandbox, inventories/local-mesos for a stack with Mesos and
-    inventories/local-interference for one with Hadoop (the interference paper's specs)."""
+def default_inventory(project: Path, target: str, frameworks: list[str], spark_mode: str | None = None) -> Path:
+    """inventories/<target>; on the local sandbox, inventories/local-osv for Spark on OSv workers,
+    inventories/local-mesos for a stack with Mesos and inventories/local-interference for one with
+    Hadoop (the interference paper's specs)."""
+    if target == "local" and spark_mode == "osv":
+        return project / "inventories" / "local-osv"
     if target == "local":
         for framework, sandbox in LOCAL_SANDBOXES:
             if framework in frameworks:
                 return project / "inventories" / sandbox
     return project / "inventories" / target
+
+
+def spark_mode(spec: dict[str, Any]) -> str | None:
+    """The spec's stack.spark.mode, if it names one."""
+    mode = spec["stack"].get("spark", {}).get("mode")
+    return str(mode) if mode else None
 
 
 def run_bench(
@@ -45,7 +55,9 @@ def run_bench(
         print(f"error: no bench.yml in {project}: run from the stacklab checkout or pass --project", file=sys.stderr)
         return 2
     target = target or plan.spec["target"]
-    inventory = (inventory or default_inventory(project, target, plan.spec["stack"]["frameworks"])).resolve()
+    inventory = (
+        inventory or default_inventory(project, target, plan.spec["stack"]["frameworks"], spark_mode(plan.spec))
+    ).resolve()
     if not inventory.exists():
         print(f"error: no inventory {inventory} for target {target}", file=sys.stderr)
         return 2

@@ -64,7 +64,7 @@ SCHEMA: dict[str, Any] = {
                     "type": "object",
                     "additionalProperties": False,
                     "properties": {
-                        "mode": {"enum": ["standalone", "yarn", "mesos"]},
+                        "mode": {"enum": ["standalone", "yarn", "mesos", "osv"]},
                         # Every Spark application's sizes (runner.cells.SPARK_SIZES): the
                         # interference paper's 512 MB executors, 384 MB more per executor JVM,
                         # 1 CPU a task and 1 CPU per fine-grained Mesos executor.
