@@ -1,0 +1,108 @@
+"""Verify OSv workers on their own sandbox (molecule/osv): real OSv VMs under qemu (software
+emulation here), stacklab's executor agent in each, Spark 3.5.9 drivers in the client container.
+
+The image is composed once and readable by root only; each worker's agent answers the cluster's
+secret with its offer and nothing else; spark-perf's scheduling throughput runs through bench.yml
+with its executors on the OSv agents, and its samples are recorded, with the launch-to-registered
+time of a worker that the run booted; a task that calls System.exit ends only its executor, and the
+agent runs the replacement. The tests run in file order (the bench test reboots a worker).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import time
+from pathlib import Path
+from typing import Any
+
+import testinfra
+import yaml
+from ansible_collections.stacklab.bigdata.plugins.module_utils.osv_agent import AgentError, request
+from sandbox_cluster import ROOT, address, hosts, run_playbook
+
+from stacklab.polling import wait_until
+
+WORKERS = hosts("osv_worker")
+PORT = 7610
+CACHE = Path(os.environ.get("STACKLAB_CACHE", "/var/cache/stacklab"))
+SECRET = (CACHE / "credentials/spark-molecule-osv.secret").read_text()
+AGENT_JAR = "/opt/spark/osv/stacklab-osv-3.5.9.jar"
+
+
+def status(worker: str, secret: str = SECRET) -> dict[str, str]:
+    answer: dict[str, str] = request(address(worker), PORT, secret, "STATUS")
+    return answer
+
+
+def launched(worker: str) -> int:
+    return int(status(worker)["launched"])
+
+
+def idle(worker: str) -> bool:
+    try:
+        return status(worker).get("state") == "idle"
+    except AgentError:
+        return False
+
+
+def test_the_image_is_composed_once_and_readable_by_root_only() -> None:
+    images = sorted((CACHE / "osv/images").glob("spark-3.5.9-worker-*.qcow2"))
+    assert len(images) == 1, images
+    assert stat.S_IMODE(images[0].stat().st_mode) == 0o600
+
+
+def test_each_worker_answers_the_clusters_secret_with_its_offer_and_nothing_else() -> None:
+    for worker in WORKERS:
+        answer = status(worker)
+        assert (answer["status"], answer["cores"], answer["memory_mb"]) == ("OK", "1", "640"), answer
+        assert status(worker, "not-the-secret") == {"status": "ERR", "reason": "unauthenticated"}
+
+
+def test_scheduling_throughput_runs_on_the_osv_agents_and_its_samples_are_recorded(tmp_path: Path) -> None:
+    rebooted = WORKERS[0]
+    stopped = run_playbook("playbooks/osv.yml", 300, "--limit", rebooted, osv_worker_state="stopped")
+    assert stopped.returncode == 0, stopped.stdout[-3000:]
+    wait_until(lambda: not idle(rebooted), 30, 0.5, f"{rebooted}'s agent gone")
+    before = {worker: launched(worker) for worker in WORKERS if worker != rebooted}
+    spec = yaml.safe_load((ROOT / "experiments/sparkos-scheduler-osv-local.yml").read_text())
+    spec.update(name="molecule-osv-scheduler", matrix={"num_tasks": [100]}, trials=2)
+    spec["tenants"][0]["options"]["app_warmups"] = 0
+    (tmp_path / "spec.yml").write_text(yaml.safe_dump(spec))
+    run_id = f"molecule-osv-{int(time.time())}"
+    # The converge boots the stopped worker again: its launch-to-registered time is a sample.
+    result = run_playbook("bench.yml", 1200, experiment=tmp_path / "spec.yml", run_id=run_id)
+    assert result.returncode == 0, result.stdout[-4000:]
+    samples = [json.loads(line) for line in (ROOT / "results" / run_id / "samples.jsonl").read_text().splitlines()]
+    jobs = [s for s in samples if s["metric"] == "job_time" and s["labels"].get("system") == "osv"]
+    assert len(jobs) == 2 and all(s["value"] > 0 for s in jobs), jobs
+    registered = [s for s in samples if s["metric"] == "node_registered_s"]
+    assert [s["labels"]["host"] for s in registered] == [rebooted], registered
+    assert 0 < registered[0]["value"] < 300
+    # Both workers ran the application's executors: one each (the running worker's count grew).
+    assert launched(rebooted) >= 1
+    assert all(launched(worker) > count for worker, count in before.items())
+
+
+def exit_check(client: testinfra.host.Host) -> dict[str, Any]:
+    """stacklab.osv.check.ExitingTask (in the cluster manager's jar) as the spark user: its JSON line."""
+    command = f"spark-submit --class stacklab.osv.check.ExitingTask {AGENT_JAR}"
+    result = client.run(f"runuser -u spark -- bash -lc '{command}'")
+    assert result.rc == 0, result.stderr[-3000:]
+    (line,) = [line for line in result.stdout.splitlines() if line.startswith("{")]
+    document: dict[str, Any] = json.loads(line)
+    return document
+
+
+def test_a_task_that_exits_ends_only_its_executor_and_the_agent_runs_the_next(client: testinfra.host.Host) -> None:
+    wait_until(lambda: all(idle(worker) for worker in WORKERS), 60, 1, "the agents idle")
+    before = sum(launched(worker) for worker in WORKERS)
+    result = exit_check(client)
+    # The job completed: the exiting task's retry ran on a new executor.
+    assert result["count"] == 100, result
+    assert len(result["removed"]) == 1, result
+    # The agents' JVMs (the VMs) lived through the exit and started the replacement: two executors
+    # for the application and one more.
+    wait_until(lambda: all(idle(worker) for worker in WORKERS), 60, 1, "the agents idle again")
+    assert sum(launched(worker) for worker in WORKERS) - before >= 3
