@@ -239,3 +239,26 @@ def test_impossible_hadoop_inventories_are_refused(
     tmp_path: Path, inventory_args: dict[str, Any], expected: str
 ) -> None:
     assert_refused(run_playbook("site.yml", hadoop_inventory(tmp_path, **inventory_args)), expected)
+
+
+def test_osv_workers_need_free_addresses_on_the_sandbox_network(tmp_path: Path) -> None:
+    workers = {
+        "osv1": {"ansible_host": "10.89.96.31"},
+        "osv2": {"ansible_host": "10.89.96.31"},
+        "osv3": {"ansible_host": "10.89.97.33"},
+        "osv4": {"ansible_host": "10.89.96.34"},
+    }
+    document = {
+        "all": {
+            "vars": {"sandbox_subnet": "10.89.96.0/24"},
+            "children": {"osv_worker": {"hosts": workers, "vars": {"ansible_connection": "local"}}},
+        }
+    }
+    hosts = tmp_path / "hosts.yml"
+    hosts.write_text(yaml.safe_dump(document))
+    assert_refused(
+        run_playbook("site.yml", hosts),
+        "osv2: OSv workers boot under qemu on the local sandbox (stacklab_target local); 10.89.96.31 is already taken",
+        "osv3: OSv workers boot under qemu on the local sandbox (stacklab_target local); 10.89.97.33 is outside",
+    )
+    assert "osv4: OSv workers" not in run_playbook("playbooks/validate.yml", hosts).stdout
