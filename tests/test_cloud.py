@@ -341,3 +341,51 @@ def test_reap_deletes_expired_runs_only(moto: MotoEc2, tmp_path: Path, layout: A
     nothing_left(moto, "stale")
     assert len(run_resources(moto, "fresh")["instances"]) == 2
     ok(teardown(moto, tmp_path, "fresh"))
+
+
+def test_an_osv_image_becomes_an_ami_once_and_teardown_deregisters_it(moto: MotoEc2, tmp_path: Path) -> None:
+    """osv_ami uploads the disk's non-zero blocks as an EBS snapshot (the EBS direct API, which
+    moto serves) and registers an image from it; a second call reuses it; teardown removes both."""
+    raw = tmp_path / "disk.raw"
+    with raw.open("wb") as disk:  # 1 MiB: a written first 2 KiB, zeros, 1 KiB written at 512 KiB
+        disk.write(b"OSv" * 700)
+        disk.seek(512 * 1024)
+        disk.write(b"rofs" * 256)
+        disk.truncate(1024 * 1024)
+    image = tmp_path / "worker.qcow2"
+    subprocess.run(["qemu-img", "convert", "-O", "qcow2", str(raw), str(image)], check=True)
+
+    def register() -> dict[str, Any]:
+        arguments = f"image={image} name=stacklab-osv-test run_id=osvami region=us-east-1 endpoint_url={moto.url}"
+        result = subprocess.run(
+            ["ansible", "localhost", "-m", "stacklab.bigdata.osv_ami", "-a", arguments, "-o"],
+            cwd=ROOT,
+            env=moto.env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        assert " => " in result.stdout, result.stdout + result.stderr
+        answer: dict[str, Any] = json.loads(result.stdout.split(" => ", 1)[1])
+        assert answer.get("failed") is not True, answer
+        return answer
+
+    first = register()
+    # moto's EBS blocks are 512 bytes: 2100 bytes of "OSv" fill 5 blocks, 1 KiB at 512 KiB 2 more.
+    assert (first["changed"], first["blocks"]) == (True, 7)
+    ec2 = moto.client()
+    (ami,) = ec2.describe_images(ImageIds=[first["image_id"]])["Images"]
+    # (moto copies the snapshot into one of the image's own; EC2 uses the given one)
+    root = ami["BlockDeviceMappings"][0]["Ebs"]["SnapshotId"]
+    assert ami["RootDeviceName"] == "/dev/sda1"
+    assert {"Key": "stacklab:run-id", "Value": "osvami"} in ami["Tags"]
+    again = register()
+    assert (again["changed"], again["image_id"], again["blocks"]) == (False, first["image_id"], 0)
+    ok(moto.playbook("teardown.yml", "-e", "run_id=osvami", "-e", f"cloud_key_dir={tmp_path / 'keys'}"))
+    assert (
+        ec2.describe_images(Owners=["self"], Filters=[{"Name": "name", "Values": ["stacklab-osv-test"]}])["Images"]
+        == []
+    )
+    left = [snapshot["SnapshotId"] for snapshot in ec2.describe_snapshots(OwnerIds=["self"])["Snapshots"]]
+    assert first["snapshot_id"] not in left and root not in left

@@ -9,8 +9,8 @@ short_description: Delete a stacklab run's cloud resources (by run id, or all ex
 description:
   - Finds resources only through the stacklab:run-id tag (and the run's key pair name), so another
     run's resources and anything stacklab did not create are never touched.
-  - Deletes in dependency order (spot requests, instances (then waits until terminated), volumes
-    left behind, the security group, route tables, subnets, internet gateways, the VPC, the key
+  - Deletes in dependency order (spot requests, instances (then waits until terminated), images
+    the run registered (OSv AMIs) and their snapshots, volumes left behind, the security group, route tables, subnets, internet gateways, the VPC, the key
     pair and its private key file). Then describes again and fails if anything is left.
   - With expired, finds the run ids whose stacklab:expires tag (UTC, ISO 8601) is before now and
     tears each one down (playbooks/reap.yml).
@@ -62,7 +62,7 @@ from ansible_collections.stacklab.bigdata.plugins.module_utils.cloud_ec2 import 
 
 # Deleting a group or network too soon after its instances end fails with these until AWS has
 # released their network interfaces.
-RETRY_CODES = ("DependencyViolation", "InvalidGroup.InUse", "ResourceInUse")
+RETRY_CODES = ("DependencyViolation", "InvalidGroup.InUse", "ResourceInUse", "InvalidSnapshot.InUse")
 
 
 def expired_run_ids(ec2: Ec2, now: str) -> list[str]:
@@ -97,6 +97,7 @@ class Teardown:
     def run(self) -> None:
         self.spot_requests()
         self.instances()
+        self.images()
         self.volumes()
         self.security_groups()
         self.network()
@@ -124,6 +125,19 @@ class Teardown:
             if time.monotonic() > self.deadline:
                 raise TimeoutError(f"{len(left)} instances of run {self.run_id} not terminated in time")
             time.sleep(self.interval)
+
+    def images(self) -> None:
+        """Images the run registered (OSv workers' AMIs) with their root snapshots, then any snapshot of
+        the run left without an image (an upload cut short)."""
+        snapshots = []
+        for image in self.ec2.describe_all("describe_images", "Images", Owners=["self"], Filters=self.tagged):
+            self.client.deregister_image(ImageId=image["ImageId"])
+            self.note("images", image["ImageId"])
+            snapshots += [m["Ebs"]["SnapshotId"] for m in image.get("BlockDeviceMappings", []) if "Ebs" in m]
+        tagged = self.ec2.describe_all("describe_snapshots", "Snapshots", OwnerIds=["self"], Filters=self.tagged)
+        for snapshot_id in dict.fromkeys(snapshots + [snapshot["SnapshotId"] for snapshot in tagged]):
+            retry_until(self.deadline, RETRY_CODES, self.client.delete_snapshot, SnapshotId=snapshot_id)
+            self.note("snapshots", snapshot_id)
 
     def volumes(self) -> None:
         # Root volumes go with their instances; this catches volumes left behind (DeleteOnTermination off).
@@ -184,6 +198,9 @@ class Teardown:
         ]
         left += [s["SubnetId"] for s in self.ec2.describe_all("describe_subnets", "Subnets", Filters=tagged)]
         left += [v["VpcId"] for v in self.ec2.describe_all("describe_vpcs", "Vpcs", Filters=tagged)]
+        left += [
+            i["ImageId"] for i in self.ec2.describe_all("describe_images", "Images", Owners=["self"], Filters=tagged)
+        ]
         return left
 
 
