@@ -13,7 +13,7 @@ description:
     that is not all zeros, CompleteSnapshot), which needs no S3 bucket and no import role, then RegisterImage
     (HVM, x86_64, the snapshot as the root device, ENA on).
   - An available image of the same I(name) owned by the account is reused (nothing uploaded).
-  - The snapshot and the image carry the tag C(stacklab:run-id) (and I(tags)): teardown finds them by it.
+  - The snapshot and the image carry the tag C(stacklab:run-id) (and I(tags)), by which teardown finds them.
   - Runs on the controller; needs C(qemu-img) (the image is converted to raw in a temporary file beside it).
 options:
   image: {description: The OSv image (qcow2, as roles/osv_image composes it)., type: path, required: true}
