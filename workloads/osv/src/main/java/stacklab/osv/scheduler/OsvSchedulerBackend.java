@@ -27,6 +27,8 @@ final class OsvSchedulerBackend extends CoarseGrainedSchedulerBackend {
   /** YARN's default too: wait for 80% of the cores before the first job, not for none. */
   private static final double DEFAULT_MIN_REGISTERED_RATIO = 0.8;
 
+  private static final System.Logger LOG = System.getLogger(OsvSchedulerBackend.class.getName());
+
   private final SparkContext sc;
   private final OsvMasterUrl masterUrl;
   private ExecutorPlacement placement;
@@ -63,7 +65,16 @@ final class OsvSchedulerBackend extends CoarseGrainedSchedulerBackend {
       return thread;
     });
     long interval = conf.getTimeAsMs("spark.stacklab.osv.pollInterval", "1s");
-    rounds.scheduleWithFixedDelay(() -> placement.reconcile(this::isExecutorActive), 0, interval, TimeUnit.MILLISECONDS);
+    rounds.scheduleWithFixedDelay(this::placementRound, 0, interval, TimeUnit.MILLISECONDS);
+  }
+
+  /** One round; an exception would end the schedule silently, so it is logged and the next round runs. */
+  private void placementRound() {
+    try {
+      placement.reconcile(this::isExecutorActive);
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.WARNING, "placing executors on the OSv agents failed; trying again next round", e);
+    }
   }
 
   @Override
