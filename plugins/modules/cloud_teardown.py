@@ -10,8 +10,9 @@ description:
   - Finds resources only through the stacklab:run-id tag (and the run's key pair name), so another
     run's resources and anything stacklab did not create are never touched.
   - Deletes in dependency order (spot requests, instances (then waits until terminated), images
-    the run registered (OSv AMIs) and their snapshots, volumes left behind, the security group, route tables, subnets, internet gateways, the VPC, the key
-    pair and its private key file). Then describes again and fails if anything is left.
+    the run registered (OSv AMIs) and their snapshots, volumes left behind, the security group,
+    route tables, subnets, internet gateways, the VPC, the key pair and its private key file). Then
+    describes again and fails if anything is left.
   - With expired, finds the run ids whose stacklab:expires tag (UTC, ISO 8601) is before now and
     tears each one down (playbooks/reap.yml).
   - Deleting nothing is not an error (safe to run twice).

@@ -227,11 +227,8 @@ def pack(source: str, top: str, archive: str) -> None:
 
 
 def sha512_of(path: str) -> str:
-    digest = hashlib.sha512()
     with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+        return hashlib.file_digest(handle, "sha512").hexdigest()
 
 
 def is_built(archive: str) -> str | None:

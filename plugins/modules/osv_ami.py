@@ -45,13 +45,13 @@ import hashlib
 import math
 import subprocess
 import tempfile
-import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.stacklab.bigdata.plugins.module_utils.cloud_ec2 import TAG_RUN_ID, Ec2
+from ansible_collections.stacklab.bigdata.plugins.module_utils.polling import poll_until
 
 ROOT_DEVICE = "/dev/sda1"
 
@@ -86,12 +86,11 @@ def upload(ebs: Any, raw: Path, tags: list[dict[str, str]], description: str) ->
     return snapshot_id, count
 
 
-def wait_for(read: Any, wanted: str, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while (state := read()) != wanted:
-        if state in ("error", "failed") or time.monotonic() > deadline:
-            raise TimeoutError(f"{what} is {state}, not {wanted}, after {timeout:g} s")
-        time.sleep(2)
+def wait_for(read: Callable[[], str], wanted: str, timeout: float, what: str) -> None:
+    """Poll until `read()` is `wanted`; a failed state or the deadline raises TimeoutError."""
+    state, _ = poll_until(read, lambda seen: seen in (wanted, "error", "failed"), timeout, 2.0)
+    if state != wanted:
+        raise TimeoutError(f"{what} is {state}, not {wanted}, after {timeout:g} s")
 
 
 def main() -> None:
