@@ -56,8 +56,10 @@ $(VENV)/.installed: pyproject.toml
 	@$(VENV)/bin/python -m pip install -q -e '.[dev]'
 	@touch $@
 
+# The sandbox host image, and the Linux worker guest made from it (system linux-vm, beside OSv).
 image: host
 	@bash scripts/build-image.sh
+	@bash scripts/build-vm-image.sh
 
 mirror: venv host
 	@ansible-playbook playbooks/mirror.yml

@@ -11,6 +11,7 @@ packages=(
   maven openjdk-17-jdk-headless                 # artifact mirror (Maven Central) and JVM workloads
   openssh-client rsync curl ca-certificates
   qemu-system-x86 qemu-utils iproute2           # OSv and Linux VMs (software emulation here: no usable KVM)
+  e2fsprogs                                     # the Linux VMs' disks (mkfs.ext4 -d)
   zlib1g libnss3                                # host libraries the OSv composer puts into images
 )
 

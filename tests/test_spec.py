@@ -153,6 +153,10 @@ def test_aggregate_by_key_grows_records_keys_and_values_together() -> None:
         (changed(tenants__0__start_offset=700), "tenants[0].start_offset: 700 s is not below the cell timeout"),
         (changed(tenants__0__mesos_mode="fine"), "tenants[0].mesos_mode: only Spark tenants on Mesos"),
         (changed(stack__spark={"mode": "yarn"}), "stack.spark.mode: yarn needs hadoop in stack.frameworks"),
+        (
+            changed(stack__spark={"mode": "osv"}, system="linux"),
+            "system: 'linux' with stack.spark.mode osv; the workers' guest is one of osv, linux-vm",
+        ),
         (changed(stack__spark={"executor_memory_mb": 64}), "stack.spark.executor_memory_mb: 64 is less than"),
         (
             changed(stack__spark={"mesos_executor_cores": 0}),

@@ -16,6 +16,13 @@ def osv_network_options(address: str, subnet: str) -> str:
     return f"--ip=eth0,{address},{network.netmask} --defaultgw={network.network_address + 1}"
 
 
+def linux_network_options(address: str, subnet: str) -> str:
+    """The Linux worker guest's options for the same (scripts/build-vm-image.sh's stacklab-network
+    reads them): `stacklab.ip=ADDRESS/PREFIX stacklab.gateway=GATEWAY`."""
+    network = ipaddress.ip_network(subnet, strict=False)
+    return f"stacklab.ip={address}/{network.prefixlen} stacklab.gateway={network.network_address + 1}"
+
+
 def osv_address_problems(address: str, subnet: str, reserved: list[str]) -> list[str]:
     """Why `address` can't be a worker's on `subnet` (empty when it can): not an IPv4 address, outside
     the subnet, its network, gateway or broadcast address, or one of `reserved` (the mirror, hosts)."""
@@ -37,13 +44,15 @@ def osv_registered_samples(
     hosts: list[str], hostvars: Any, metric: str, labels: dict[str, Any]
 ) -> list[dict[str, Any]]:
     """Each worker's launch-to-registered seconds (its VM started, its agent answering a signed
-    STATUS), for the workers this run booted: one already running was measured when it booted."""
+    STATUS), for the workers this run booted: one already running was measured when it booted.
+    Labelled with the worker's system (osv or linux-vm), else the one in `labels`."""
     samples = []
     for host in sorted(hosts):
         facts = hostvars[host]
         if facts.get("osv_worker_booted") in (True, "True", "true"):
             value, at = float(facts["osv_worker_boot_s"]), float(facts["osv_worker_registered_at"])
-            samples.append(sample(metric, value, "s", {**labels, "host": host}, at))
+            system = facts.get("osv_worker_system") or labels.get("system")
+            samples.append(sample(metric, value, "s", {**labels, "system": system, "host": host}, at))
     return samples
 
 
@@ -51,6 +60,7 @@ class FilterModule:
     def filters(self) -> dict[str, Any]:
         return {
             "osv_network_options": osv_network_options,
+            "linux_network_options": linux_network_options,
             "osv_address_problems": osv_address_problems,
             "osv_registered_samples": osv_registered_samples,
         }

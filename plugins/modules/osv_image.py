@@ -45,7 +45,6 @@ cmdline: {description: The command line stored in the image (C(--rootfs=rofs) fi
 seconds: {description: How long composing took (0 when the image was reused)., type: float, returned: always}
 """
 
-import hashlib
 import os
 import subprocess
 import tempfile
@@ -53,14 +52,16 @@ import time
 from pathlib import Path
 
 from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.stacklab.bigdata.plugins.module_utils.image_inputs import (
+    app_layout,
+    file_sha256,
+    layout_digest,
+    missing_inputs,
+    remove_older,
+)
 
 # compose-image.sh puts this first: the image's root file system is OSv's read-only rofs.
 ROOTFS_OPTION = "--rootfs=rofs"
-
-
-def file_sha256(path: Path) -> str:
-    with path.open("rb") as handle:
-        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 def image_sha256(image: Path) -> str:
@@ -68,31 +69,15 @@ def image_sha256(image: Path) -> str:
     kept = image.with_name(image.name + ".sha256")
     if kept.exists():
         return kept.read_text().split()[0]
-    checksum = file_sha256(image)
+    checksum: str = file_sha256(image)
     kept.write_text(f"{checksum}  {image.name}\n")
     return checksum
 
 
-def app_layout(jars: list[str], files: dict[str, str]) -> dict[str, Path]:
-    """Where each input goes under /app, refusing two inputs at one path."""
-    layout: dict[str, Path] = {}
-    for target, source in [(f"jars/{Path(jar).name}", jar) for jar in jars] + sorted(files.items()):
-        if target in layout:
-            raise ValueError(f"two inputs go to /app/{target}: {layout[target]} and {source}")
-        if target.startswith("/") or ".." in Path(target).parts:
-            raise ValueError(f"/app/{target} is not a path inside /app")
-        layout[target] = Path(source)
-    return layout
-
-
 def inputs_digest(kit: Path, jdk_home: Path, layout: dict[str, Path], cmdline: str) -> str:
-    digest = hashlib.sha256()
-    digest.update(file_sha256(kit / "kernel" / "loader.img").encode())
-    digest.update((jdk_home / "release").read_bytes())
-    for target, source in sorted(layout.items()):
-        digest.update(f"{target}\0{file_sha256(source)}\0".encode())
-    digest.update(cmdline.encode())
-    return digest.hexdigest()[:16]
+    kernel = file_sha256(kit / "kernel" / "loader.img").encode()
+    digest: str = layout_digest(layout, kernel, (jdk_home / "release").read_bytes(), cmdline.encode())
+    return digest
 
 
 def compose(kit: Path, jdk_home: Path, layout: dict[str, Path], cmdline: str, image: Path) -> None:
@@ -117,15 +102,6 @@ def compose(kit: Path, jdk_home: Path, layout: dict[str, Path], cmdline: str, im
         partial.replace(image)
 
 
-def remove_older(dest: Path, name: str, keep: Path) -> list[str]:
-    removed = []
-    for old in dest.glob(f"{name}-*.qcow2*"):
-        if not old.name.startswith(keep.name):
-            old.unlink()
-            removed.append(str(old))
-    return removed
-
-
 def main() -> None:
     module = AnsibleModule(
         argument_spec={
@@ -146,7 +122,7 @@ def main() -> None:
             module.fail_json(msg=f"{needed} is missing: is {kit} an unpacked OSv kit and {jdk_home} a JDK?")
     try:
         layout = app_layout(params["jars"], {key: str(value) for key, value in params["files"].items()})
-        missing = [str(source) for source in layout.values() if not source.is_file()]
+        missing = missing_inputs(layout)
         if missing:
             module.fail_json(msg=f"inputs of the image are missing: {', '.join(missing)}")
         digest = inputs_digest(kit, jdk_home, layout, params["cmdline"])
@@ -171,7 +147,7 @@ def main() -> None:
         except subprocess.CalledProcessError as error:
             module.fail_json(msg=f"compose-image.sh failed ({error.returncode}): {error.stderr.strip()[-2000:]}")
         result["seconds"] = round(time.monotonic() - started, 1)
-        result["removed"] = remove_older(dest, params["name"], image)
+        result["removed"] = remove_older(dest, f"{params['name']}-*.qcow2*", image)
     image.chmod(0o600)
     result["sha256"] = image_sha256(image)
     module.exit_json(**result)

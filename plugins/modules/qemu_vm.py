@@ -9,7 +9,8 @@ short_description: Start or stop a qemu guest on a tap of a local bridge, booted
 description:
   - C(started) creates the tap device on I(bridge), starts qemu in the background (C(-daemonize)) with the
     guest's serial console in C(<run_dir>/<name>.log) and its pid in C(<run_dir>/<name>.pid), and returns when
-    qemu runs. A guest already running under that name is left alone (its launch time is kept).
+    qemu runs. A guest already running under that name with the same settings is left alone (its launch
+    time is kept); one running with other settings (a new image, another guest) is stopped and started again.
   - C(stopped) ends qemu (SIGTERM, then SIGKILL after 10 s) and removes the tap.
   - The kernel boots directly (C(-kernel), PVH for OSv), with I(cmdline); the disk is read-only unless
     I(writable) (OSv's rofs images are shared by every guest; a Linux guest writes to a throw-away overlay).
@@ -22,6 +23,7 @@ options:
   cmdline: {description: Kernel command line., type: str, default: ""}
   disk: {description: Disk image (qcow2)., type: path}
   writable: {description: Write to the disk through a temporary overlay (qemu C(-snapshot)) instead of read-only., type: bool, default: false}
+  extra_disks: {description: More disks (raw file systems, read-only), after I(disk) (a Linux guest's C(/dev/vdb)...)., type: list, elements: path, default: []}
   memory_mb: {description: Guest memory., type: int, default: 2048}
   cpus: {description: Guest vCPUs., type: int, default: 1}
   bridge: {description: The bridge the tap joins (the sandbox network's)., type: str}
@@ -99,6 +101,11 @@ def qemu_argv(params: dict[str, Any], tap: str, files: dict[str, Path]) -> list[
         "-pidfile", str(files["pid"]),
         "-daemonize",
     ]  # fmt: skip
+    for number, extra in enumerate(params["extra_disks"], start=1):
+        argv[argv.index("-netdev") : argv.index("-netdev")] = [
+            "-device", f"virtio-blk-pci,drive=hd{number}",
+            "-drive", f"file={extra},if=none,id=hd{number},format=raw,readonly=on",
+        ]  # fmt: skip
     if params["initrd"]:
         argv[argv.index("-append") : argv.index("-append")] = ["-initrd", params["initrd"]]
     if params["writable"]:
@@ -111,25 +118,29 @@ def start(module: AnsibleModule, tap: str, files: dict[str, Path]) -> dict[str, 
     missing = [key for key in ("kernel", "disk", "bridge") if not params[key]]
     if missing:
         module.fail_json(msg=f"state=started needs {', '.join(missing)}")
-    for path in (params["kernel"], params["disk"], params["initrd"]):
+    for path in (params["kernel"], params["disk"], params["initrd"], *params["extra_disks"]):
         if path and not Path(path).is_file():
             module.fail_json(msg=f"{path} does not exist")
     if not Path(f"/sys/class/net/{params['bridge']}/bridge").is_dir():
         module.fail_json(msg=f"{params['bridge']} is not a bridge on this machine (is the sandbox network up?)")
+    argv = qemu_argv(params, tap, files)
     pid = running_pid(files["pid"])
-    if pid:
+    if pid and files["args"].exists() and files["args"].read_text() == "\0".join(argv):
         return {"changed": False, "pid": pid, "launched_at": float(files["launched"].read_text())}
     if module.check_mode:
         return {"changed": True}
+    if pid:
+        stop(module, tap, files)
     if not Path(f"/sys/class/net/{tap}").exists():
         module.run_command(["ip", "tuntap", "add", "dev", tap, "mode", "tap"], check_rc=True)
     module.run_command(["ip", "link", "set", tap, "master", params["bridge"], "up"], check_rc=True)
     launched_at = time.time()
-    rc, _out, err = module.run_command(qemu_argv(params, tap, files))
+    rc, _out, err = module.run_command(argv)
     if rc != 0:
         module.run_command(["ip", "link", "del", tap])
         module.fail_json(msg=f"qemu did not start ({rc}): {err.strip()}")
     files["launched"].write_text(f"{launched_at}\n")
+    files["args"].write_text("\0".join(argv))
     return {"changed": True, "pid": running_pid(files["pid"]), "launched_at": launched_at}
 
 
@@ -147,7 +158,7 @@ def stop(module: AnsibleModule, tap: str, files: dict[str, Path]) -> dict[str, A
             os.kill(pid, signal.SIGKILL)
     if has_tap:
         module.run_command(["ip", "link", "del", tap], check_rc=True)
-    for key in ("pid", "launched"):
+    for key in ("pid", "launched", "args"):
         files[key].unlink(missing_ok=True)
     return {"changed": True}
 
@@ -162,6 +173,7 @@ def main() -> None:
             "cmdline": {"type": "str", "default": ""},
             "disk": {"type": "path"},
             "writable": {"type": "bool", "default": False},
+            "extra_disks": {"type": "list", "elements": "path", "default": []},
             "memory_mb": {"type": "int", "default": 2048},
             "cpus": {"type": "int", "default": 1},
             "bridge": {"type": "str"},
@@ -174,7 +186,7 @@ def main() -> None:
     run_dir = Path(module.params["run_dir"])
     run_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     name = module.params["name"]
-    files = {suffix: run_dir / f"{name}.{suffix}" for suffix in ("pid", "log", "launched")}
+    files = {suffix: run_dir / f"{name}.{suffix}" for suffix in ("pid", "log", "launched", "args")}
     tap = tap_name(name)
     result = start(module, tap, files) if module.params["state"] == "started" else stop(module, tap, files)
     module.exit_json(log=str(files["log"]), tap=tap, **result)

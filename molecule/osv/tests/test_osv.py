@@ -5,7 +5,10 @@ The image is composed once and readable by root only; each worker's agent answer
 secret with its offer and nothing else; spark-perf's scheduling throughput runs through bench.yml
 with its executors on the OSv agents, and its samples are recorded, with the launch-to-registered
 time of a worker that the run booted; a task that calls System.exit ends only its executor, and the
-agent runs the replacement. The tests run in file order (the bench test reboots a worker).
+agent runs the replacement; the experiment's linux-vm variant reboots both workers as Linux guests
+under the same qemu (the same agent on a disk of its own) and records their launch-to-registered
+times and its job times as system linux-vm. The tests run in file order (the bench tests reboot
+workers).
 """
 
 from __future__ import annotations
@@ -60,25 +63,34 @@ def test_each_worker_answers_the_clusters_secret_with_its_offer_and_nothing_else
         assert status(worker, "not-the-secret") == {"status": "ERR", "reason": "unauthenticated"}
 
 
+def bench(spec_name: str, tmp_path: Path, system: str) -> list[dict[str, Any]]:
+    """Runs experiments/sparkos-scheduler-osv-local.yml through bench.yml as system `system` with
+    100 tasks, 2 trials: its samples."""
+    spec = yaml.safe_load((ROOT / "experiments/sparkos-scheduler-osv-local.yml").read_text())
+    spec.update(name=spec_name, system=system, matrix={"num_tasks": [100]}, trials=2)
+    spec["tenants"][0]["options"]["app_warmups"] = 0
+    (tmp_path / "spec.yml").write_text(yaml.safe_dump(spec))
+    run_id = f"{spec_name}-{int(time.time())}"
+    # converge=false: the client is converged; bench.yml still boots the workers that are not
+    # running as the system's guest (playbooks/converged.yml).
+    result = run_playbook("bench.yml", 1200, experiment=tmp_path / "spec.yml", run_id=run_id, converge="false")
+    assert result.returncode == 0, result.stdout[-4000:]
+    lines = (ROOT / "results" / run_id / "samples.jsonl").read_text().splitlines()
+    return [json.loads(line) for line in lines]
+
+
 def test_scheduling_throughput_runs_on_the_osv_agents_and_its_samples_are_recorded(tmp_path: Path) -> None:
     rebooted = WORKERS[0]
     stopped = run_playbook("playbooks/osv.yml", 300, "--limit", rebooted, osv_worker_state="stopped")
     assert stopped.returncode == 0, stopped.stdout[-3000:]
     wait_until(lambda: not idle(rebooted), 30, 0.5, f"{rebooted}'s agent gone")
     before = {worker: launched(worker) for worker in WORKERS if worker != rebooted}
-    spec = yaml.safe_load((ROOT / "experiments/sparkos-scheduler-osv-local.yml").read_text())
-    spec.update(name="molecule-osv-scheduler", matrix={"num_tasks": [100]}, trials=2)
-    spec["tenants"][0]["options"]["app_warmups"] = 0
-    (tmp_path / "spec.yml").write_text(yaml.safe_dump(spec))
-    run_id = f"molecule-osv-{int(time.time())}"
-    # The converge boots the stopped worker again: its launch-to-registered time is a sample.
-    result = run_playbook("bench.yml", 1200, experiment=tmp_path / "spec.yml", run_id=run_id)
-    assert result.returncode == 0, result.stdout[-4000:]
-    samples = [json.loads(line) for line in (ROOT / "results" / run_id / "samples.jsonl").read_text().splitlines()]
+    # The run boots the stopped worker again: its launch-to-registered time is a sample.
+    samples = bench("molecule-osv-scheduler", tmp_path, "osv")
     jobs = [s for s in samples if s["metric"] == "job_time" and s["labels"].get("system") == "osv"]
     assert len(jobs) == 2 and all(s["value"] > 0 for s in jobs), jobs
     registered = [s for s in samples if s["metric"] == "node_registered_s"]
-    assert [s["labels"]["host"] for s in registered] == [rebooted], registered
+    assert [(s["labels"]["host"], s["labels"]["system"]) for s in registered] == [(rebooted, "osv")], registered
     assert 0 < registered[0]["value"] < 300
     # Both workers ran the application's executors: one each (the running worker's count grew).
     assert launched(rebooted) >= 1
@@ -108,3 +120,21 @@ def test_a_task_that_exits_ends_only_its_executor_and_the_agent_runs_the_next(cl
     # executors for the application.
     wait_until(lambda: all(idle(worker) for worker in WORKERS), 60, 1, "the agents idle again")
     assert sum(launched(worker) for worker in WORKERS) - before == 2
+
+
+def test_the_linux_vm_variant_reboots_the_workers_as_linux_guests_running_the_same_agent(tmp_path: Path) -> None:
+    samples = bench("molecule-linux-vm-scheduler", tmp_path, "linux-vm")
+    jobs = [s for s in samples if s["metric"] == "job_time"]
+    assert len(jobs) == 2 and all(s["value"] > 0 and s["labels"]["system"] == "linux-vm" for s in jobs), jobs
+    # Both workers were OSv guests: the run booted each again as a Linux guest, and measured it.
+    registered = [s for s in samples if s["metric"] == "node_registered_s"]
+    assert sorted((s["labels"]["host"], s["labels"]["system"]) for s in registered) == [
+        (worker, "linux-vm") for worker in sorted(WORKERS)
+    ], registered
+    assert all(0 < s["value"] < 300 for s in registered)
+    # The same agent (its offer, its authentication), now on Linux: its /app disk is root's only.
+    for worker in WORKERS:
+        assert status(worker)["cores"] == "1" and launched(worker) >= 1
+        assert status(worker, "not-the-secret")["status"] == "ERR"
+    disks = sorted((CACHE / "osv/images").glob("spark-3.5.9-worker-app-*.ext4"))
+    assert len(disks) == 1 and stat.S_IMODE(disks[0].stat().st_mode) == 0o600, disks

@@ -142,6 +142,10 @@ DEFAULTS: dict[str, Any] = {
 _TENANT_FIELDS = ("start_offset", "workload")
 
 
+# The systems of stack.spark.mode osv: its worker VMs' guest OS (roles/osv_worker's osv_worker_guest).
+AGENT_VM_SYSTEMS = ("osv", "linux-vm")
+
+
 class SpecError(ValueError):
     """An invalid spec: every problem, each starting with the field it is about."""
 
@@ -255,6 +259,10 @@ def _stack_problems(spec: dict[str, Any]) -> list[str]:
     needs = {"yarn": "hadoop", "mesos": "mesos"}.get(mode)
     if needs and needs not in frameworks:
         problems.append(f"stack.spark.mode: {mode} needs {needs} in stack.frameworks")
+    # Executors on agent VMs: the system names the guest (the OSv unikernel, or Linux under the same qemu).
+    if mode == "osv" and spec["system"] not in AGENT_VM_SYSTEMS:
+        guests = ", ".join(AGENT_VM_SYSTEMS)
+        problems.append(f"system: {spec['system']!r} with stack.spark.mode osv; the workers' guest is one of {guests}")
     return problems
 
 
