@@ -19,10 +19,11 @@ EXPERIMENT ?= experiments/sparkos-scheduler-local.yml
 # stack with Hadoop runs on inventories/local-interference).
 INVENTORY ?=
 # `stack`: every framework's tests on one converged cluster (molecule/stack); `mesos`: Mesos and
-# Spark 3.5 on it, on a cluster of its own (molecule/mesos). `make molecule SCENARIOS=spark`
-# converges the shared cluster and runs one framework's tests; `make molecule SCENARIOS=osv` runs
-# the OSv workers' scenario (molecule/osv; not yet in make test's time budget, see README).
-SCENARIOS ?= stack mesos
+# Spark 3.5 on it, on a cluster of its own (molecule/mesos); `osv`: OSv and Linux worker VMs under
+# qemu with a Spark 3.5 client (molecule/osv). `a+b`: a and b side by side (make test only; `make
+# molecule` runs them one after the other). `make molecule SCENARIOS=spark` converges the shared
+# cluster and runs one framework's tests.
+SCENARIOS ?= stack mesos+osv
 
 .PHONY: help setup host venv image mirror test lint role-readmes unit java-test molecule bench cloud-test benchmark-converge benchmark-analysis benchmark-provision benchmark-spark-scheduler benchmark-cell-overhead clean-sandbox
 
@@ -88,7 +89,7 @@ cloud-test: venv
 	pytest -q -n 2 -m cloud
 
 molecule: setup
-	@for scenario in $(SCENARIOS); do molecule test -s $$scenario || exit 1; done
+	@for scenario in $(subst +, ,$(SCENARIOS)); do molecule test -s $$scenario || exit 1; done
 
 test: setup
 	@bash scripts/run-tests "$(SCENARIOS)"

@@ -2,13 +2,12 @@
 emulation here), stacklab's executor agent in each, Spark 3.5.9 drivers in the client container.
 
 The image is composed once and readable by root only; each worker's agent answers the cluster's
-secret with its offer and nothing else; spark-perf's scheduling throughput runs through bench.yml
-with its executors on the OSv agents, and its samples are recorded, with the launch-to-registered
-time of a worker that the run booted; a task that calls System.exit ends only its executor, and the
-agent runs the replacement; the experiment's linux-vm variant reboots both workers as Linux guests
-under the same qemu (the same agent on a disk of its own) and records their launch-to-registered
-times and its job times as system linux-vm. The tests run in file order (the bench tests reboot
-workers).
+secret with its offer and nothing else; spark-perf's scheduling throughput through bench.yml as
+system linux-vm reboots both workers as Linux guests under the same qemu (the same agent on a disk
+of its own) and records their launch-to-registered times and its job time as linux-vm; as system
+osv, it boots them as OSv again, with its executors on the OSv agents, and records the same as osv;
+a task that calls System.exit ends only its executor, and the agent runs the replacement. The
+tests run in file order (the bench tests reboot the workers).
 """
 
 from __future__ import annotations
@@ -63,11 +62,11 @@ def test_each_worker_answers_the_clusters_secret_with_its_offer_and_nothing_else
         assert status(worker, "not-the-secret") == {"status": "ERR", "reason": "unauthenticated"}
 
 
-def bench(spec_name: str, tmp_path: Path, system: str) -> list[dict[str, Any]]:
+def bench(spec_name: str, tmp_path: Path, system: str, trials: int) -> list[dict[str, Any]]:
     """Runs experiments/sparkos-scheduler-osv-local.yml through bench.yml as system `system` with
-    100 tasks, 2 trials: its samples."""
+    100 tasks: its samples."""
     spec = yaml.safe_load((ROOT / "experiments/sparkos-scheduler-osv-local.yml").read_text())
-    spec.update(name=spec_name, system=system, matrix={"num_tasks": [100]}, trials=2)
+    spec.update(name=spec_name, system=system, matrix={"num_tasks": [100]}, trials=trials)
     spec["tenants"][0]["options"]["app_warmups"] = 0
     (tmp_path / "spec.yml").write_text(yaml.safe_dump(spec))
     run_id = f"{spec_name}-{int(time.time())}"
@@ -79,22 +78,35 @@ def bench(spec_name: str, tmp_path: Path, system: str) -> list[dict[str, Any]]:
     return [json.loads(line) for line in lines]
 
 
+def registered_as(samples: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    """(host, system) of the run's launch-to-registered samples, each checked to be a time."""
+    registered = [s for s in samples if s["metric"] == "node_registered_s"]
+    assert all(0 < s["value"] < 300 for s in registered), registered
+    return sorted((s["labels"]["host"], s["labels"]["system"]) for s in registered)
+
+
+def test_the_linux_vm_variant_reboots_the_workers_as_linux_guests_running_the_same_agent(tmp_path: Path) -> None:
+    samples = bench("molecule-linux-vm-scheduler", tmp_path, "linux-vm", trials=1)
+    jobs = [s for s in samples if s["metric"] == "job_time"]
+    assert len(jobs) == 1 and jobs[0]["value"] > 0 and jobs[0]["labels"]["system"] == "linux-vm", jobs
+    # Both workers were OSv guests: the run booted each again as a Linux guest, and measured it.
+    assert registered_as(samples) == [(worker, "linux-vm") for worker in sorted(WORKERS)]
+    # The same agent (its offer, its authentication), now on Linux: its /app disk is root's only.
+    for worker in WORKERS:
+        assert status(worker)["cores"] == "1" and launched(worker) >= 1
+        assert status(worker, "not-the-secret") == {"status": "ERR", "reason": "unauthenticated"}
+    disks = sorted((CACHE / "osv/images").glob("spark-3.5.9-worker-app-*.ext4"))
+    assert len(disks) == 1 and stat.S_IMODE(disks[0].stat().st_mode) == 0o600, disks
+
+
 def test_scheduling_throughput_runs_on_the_osv_agents_and_its_samples_are_recorded(tmp_path: Path) -> None:
-    rebooted = WORKERS[0]
-    stopped = run_playbook("playbooks/osv.yml", 300, "--limit", rebooted, osv_worker_state="stopped")
-    assert stopped.returncode == 0, stopped.stdout[-3000:]
-    wait_until(lambda: not idle(rebooted), 30, 0.5, f"{rebooted}'s agent gone")
-    before = {worker: launched(worker) for worker in WORKERS if worker != rebooted}
-    # The run boots the stopped worker again: its launch-to-registered time is a sample.
-    samples = bench("molecule-osv-scheduler", tmp_path, "osv")
+    # The workers run Linux (the test before): the run boots each again as OSv, and measures it.
+    samples = bench("molecule-osv-scheduler", tmp_path, "osv", trials=2)
     jobs = [s for s in samples if s["metric"] == "job_time" and s["labels"].get("system") == "osv"]
     assert len(jobs) == 2 and all(s["value"] > 0 for s in jobs), jobs
-    registered = [s for s in samples if s["metric"] == "node_registered_s"]
-    assert [(s["labels"]["host"], s["labels"]["system"]) for s in registered] == [(rebooted, "osv")], registered
-    assert 0 < registered[0]["value"] < 300
-    # Both workers ran the application's executors: one each (the running worker's count grew).
-    assert launched(rebooted) >= 1
-    assert all(launched(worker) > count for worker, count in before.items())
+    assert registered_as(samples) == [(worker, "osv") for worker in sorted(WORKERS)]
+    # Both (new) agents ran the applications' executors.
+    assert all(launched(worker) >= 1 for worker in WORKERS), {worker: status(worker) for worker in WORKERS}
 
 
 def exit_check(client: testinfra.host.Host) -> dict[str, Any]:
@@ -120,21 +132,3 @@ def test_a_task_that_exits_ends_only_its_executor_and_the_agent_runs_the_next(cl
     # executors for the application.
     wait_until(lambda: all(idle(worker) for worker in WORKERS), 60, 1, "the agents idle again")
     assert sum(launched(worker) for worker in WORKERS) - before == 2
-
-
-def test_the_linux_vm_variant_reboots_the_workers_as_linux_guests_running_the_same_agent(tmp_path: Path) -> None:
-    samples = bench("molecule-linux-vm-scheduler", tmp_path, "linux-vm")
-    jobs = [s for s in samples if s["metric"] == "job_time"]
-    assert len(jobs) == 2 and all(s["value"] > 0 and s["labels"]["system"] == "linux-vm" for s in jobs), jobs
-    # Both workers were OSv guests: the run booted each again as a Linux guest, and measured it.
-    registered = [s for s in samples if s["metric"] == "node_registered_s"]
-    assert sorted((s["labels"]["host"], s["labels"]["system"]) for s in registered) == [
-        (worker, "linux-vm") for worker in sorted(WORKERS)
-    ], registered
-    assert all(0 < s["value"] < 300 for s in registered)
-    # The same agent (its offer, its authentication), now on Linux: its /app disk is root's only.
-    for worker in WORKERS:
-        assert status(worker)["cores"] == "1" and launched(worker) >= 1
-        assert status(worker, "not-the-secret")["status"] == "ERR"
-    disks = sorted((CACHE / "osv/images").glob("spark-3.5.9-worker-app-*.ext4"))
-    assert len(disks) == 1 and stat.S_IMODE(disks[0].stat().st_mode) == 0o600, disks
