@@ -343,9 +343,15 @@ def test_reap_deletes_expired_runs_only(moto: MotoEc2, tmp_path: Path, layout: A
     ok(teardown(moto, tmp_path, "fresh"))
 
 
-def test_an_osv_image_becomes_an_ami_once_and_teardown_deregisters_it(moto: MotoEc2, tmp_path: Path) -> None:
+def test_an_osv_image_becomes_an_ami_that_an_osv_node_group_boots_and_teardown_deregisters(
+    moto: MotoEc2, tmp_path: Path, layout: Any
+) -> None:
     """osv_ami uploads the disk's non-zero blocks as an EBS snapshot (the EBS direct API, which
-    moto serves) and registers an image from it; a second call reuses it; teardown removes both."""
+    moto serves) and registers an image from it; a second call reuses it; an OSv node group
+    (image: osv) launches from it, in the osv_worker group, its agents' port open to the admin
+    network alone (no SSH wait: moto's instances boot nothing); teardown removes all of it.
+    (An image composed by the run itself is the same module on a 300 MB disk, which moto's
+    512-byte blocks make too slow to upload here: cloud_osv_image_id names this one.)"""
     raw = tmp_path / "disk.raw"
     with raw.open("wb") as disk:  # 1 MiB: a written first 2 KiB, zeros, 1 KiB written at 512 KiB
         disk.write(b"OSv" * 700)
@@ -382,7 +388,25 @@ def test_an_osv_image_becomes_an_ami_once_and_teardown_deregisters_it(moto: Moto
     assert {"Key": "stacklab:run-id", "Value": "osvami"} in ami["Tags"]
     again = register()
     assert (again["changed"], again["image_id"], again["blocks"]) == (False, first["image_id"], 0)
+
+    osv_layout = {
+        "cloud_nodes": [
+            {"name": "client", "count": 1, "groups": ["bench_client"], "instance_type": "t3.small"},
+            {"name": "osv", "count": 2, "groups": ["osv_worker"], "instance_type": "t2.small", "image": "osv"},
+        ]
+    }
+    ok(provision(moto, tmp_path, "osvami", layout(osv_layout), "-e", f"cloud_osv_image_id={first['image_id']}"))
+    groups = instances_by_group(moto, "osvami")
+    assert {i["ImageId"] for i in groups["osv"]} == {first["image_id"]} and len(groups["osv"]) == 2
+    assert {i["tags"]["stacklab:groups"] for i in groups["osv"]} == {"osv_worker"}
+    assert {i["ImageId"] for i in groups["client"]} != {first["image_id"]}
+    (group,) = ec2.describe_security_groups(Filters=[{"Name": "tag:stacklab:run-id", "Values": ["osvami"]}])[
+        "SecurityGroups"
+    ]
+    from_outside = sorted((rule["FromPort"], r["CidrIp"]) for rule in group["IpPermissions"] for r in rule["IpRanges"])
+    assert from_outside == [(22, "203.0.113.7/32"), (7610, "203.0.113.7/32")]
     ok(moto.playbook("teardown.yml", "-e", "run_id=osvami", "-e", f"cloud_key_dir={tmp_path / 'keys'}"))
+    nothing_left(moto, "osvami")
     assert (
         ec2.describe_images(Owners=["self"], Filters=[{"Name": "name", "Values": ["stacklab-osv-test"]}])["Images"]
         == []

@@ -28,9 +28,20 @@ GOOD = [
     },
 ]
 
+# OSv workers: instances of the OSv worker image, in their own node group.
+OSV = {"name": "osv", "count": 4, "groups": ["osv_worker"], "instance_type": "t2.small", "image": "osv"}
+
 
 def test_a_good_layout_has_no_problems() -> None:
     assert cloud_layout_problems(GOOD) == []
+    assert cloud_layout_problems([*GOOD, OSV]) == []
+
+
+def test_the_sparkos_osv_layout_has_no_problems() -> None:
+    """inventories/ec2/layouts/sparkos-osv.yml: a client and four OSv workers from the OSv image."""
+    layout = yaml.safe_load((ROOT / "inventories/ec2/layouts/sparkos-osv.yml").read_text())["cloud_nodes"]
+    assert cloud_layout_problems(layout) == []
+    assert [(node["groups"], node.get("image")) for node in layout] == [(["bench_client"], None), (["osv_worker"], "osv")]
 
 
 def test_the_interference_papers_layout_has_no_problems() -> None:
@@ -67,9 +78,15 @@ def test_the_interference_papers_layout_has_no_problems() -> None:
         ),
         ([{**GOOD[1], "groups": ["mesos_master", "mesos_agent"], "count": 3}], "Mesos needs zookeeper hosts"),
         ([GOOD[0], {**GOOD[1], "groups": ["mesos_agent"]}], "mesos_agent hosts need mesos_master hosts"),
+        ([{**OSV, "image": "ubuntu"}], "image may only be 'osv'"),
+        ([{**OSV, "groups": ["osv_worker", "bench_client"]}], "in the osv_worker group and no other"),
+        ([{**GOOD[1], "image": "osv"}], "in the osv_worker group and no other, got ['spark_worker']"),
+        ([{**OSV, "image": ...}], "osv_worker hosts are OSv VMs: their node group needs image: osv"),
     ],
 )
 def test_layout_problems_name_the_node_group_and_field(nodes: Any, problem: str) -> None:
+    if isinstance(nodes, list):  # a field set to ... is left out
+        nodes = [{k: v for k, v in node.items() if v is not ...} if isinstance(node, dict) else node for node in nodes]
     assert any(problem in found for found in cloud_layout_problems(nodes)), cloud_layout_problems(nodes)
 
 
@@ -129,3 +146,16 @@ def test_registered_samples_skip_nodes_without_a_request_time() -> None:
     hostvars = {"w_i-1": {"stacklab_requested_at": 100.0}, "w_i-2": {"stacklab_requested_at": None}, "w_i-3": {}}
     samples = cloud_registered_samples(sorted(hostvars), hostvars, 190.5, "node_registered_s", {})
     assert [(s["labels"]["host"], s["value"], s["timestamp"]) for s in samples] == [("w_i-1", 90.5, 190.5)]
+
+
+def test_an_osv_workers_up_time_is_its_agent_answering() -> None:
+    """OSv instances have no SSH: node_registered_s (request -> the agent answering, from the
+    provisioning's wait on each agent) instead of node_ssh_s, labelled system osv."""
+    launches = [{"item": OSV, "instances": [{"hostname": "osv_i-1", "requested_at": 100.0, "running_at": 120.0}]}]
+    waits = [
+        {"item": {"hostname": "osv_i-1", "requested_at": 100.0}, "elapsed_since": 42.5},
+        {"item": {"hostname": "osv_i-2", "requested_at": None}, "skipped": True},
+    ]
+    samples = cloud_uptime_samples(launches, {}, {"target": "ec2"}, waits)
+    assert [(s["metric"], s["value"]) for s in samples] == [("node_running_s", 20.0), ("node_registered_s", 42.5)]
+    assert samples[1]["labels"]["system"] == "osv" and samples[1]["timestamp"] == 142.5

@@ -26,8 +26,11 @@ INVENTORY_GROUPS = (
     "mesos_master",
     "mesos_agent",
     "bench_client",
+    "osv_worker",
 )
-NODE_GROUP_FIELDS = {"name", "count", "groups", "instance_type", "volume_gb", "spot", "image_id"}
+NODE_GROUP_FIELDS = {"name", "count", "groups", "instance_type", "volume_gb", "spot", "image_id", "image"}
+# A node group's `image: osv`: the OSv worker image (roles/osv_image), registered by the run.
+OSV_IMAGE = "osv"
 # Node group names become host names (<name>_<instance id>) and tag values.
 _NAME = re.compile(r"^[a-z][a-z0-9-]{0,30}$")
 
@@ -63,7 +66,20 @@ def _node_group_problems(index: int, node: Any) -> list[str]:
         problems.append(f"{where}: volume_gb must be an integer of at least 1, got {node['volume_gb']!r}")
     if "spot" in node and not isinstance(node["spot"], bool):
         problems.append(f"{where}: spot must be true or false, got {node['spot']!r}")
-    return problems
+    return problems + _osv_group_problems(where, node)
+
+
+def _osv_group_problems(where: str, node: dict[str, Any]) -> list[str]:
+    """An OSv worker runs its agent and nothing else, and has no SSH: its node group is OSv's alone."""
+    osv_image = node.get("image") == OSV_IMAGE
+    if "image" in node and not osv_image:
+        return [f"{where}: image may only be {OSV_IMAGE!r} (the OSv worker image), got {node['image']!r}"]
+    groups = node.get("groups")
+    if isinstance(groups, list) and (osv_image or "osv_worker" in groups) and groups != ["osv_worker"]:
+        return [f"{where}: an OSv node group (image: osv) is in the osv_worker group and no other, got {groups}"]
+    if isinstance(groups, list) and "osv_worker" in groups and not osv_image:
+        return [f"{where}: osv_worker hosts are OSv VMs: their node group needs image: osv"]
+    return []
 
 
 def cloud_layout_problems(nodes: Any) -> list[str]:
@@ -135,11 +151,21 @@ def cloud_cost_estimate(
 
 
 def cloud_uptime_samples(
-    launches: list[dict[str, Any]], reachable_at: dict[str, float], labels: dict[str, Any]
+    launches: list[dict[str, Any]],
+    reachable_at: dict[str, float],
+    labels: dict[str, Any],
+    agent_waits: list[dict[str, Any]] | None = None,
 ) -> list[dict[str, Any]]:
     """Up-time samples of the nodes launched now (SparkOS Table I): seconds from the launch request
-    to running (node_running_s) and to the SSH banner (node_ssh_s). Nodes launched by an earlier
-    attempt have no request time here and are left out."""
+    to running (node_running_s), to the SSH banner (node_ssh_s) and, for OSv workers (no SSH), to
+    their agent answering (node_registered_s, system osv). Nodes launched by an earlier attempt
+    have no request time here and are left out. `agent_waits`: the results of waiting for each
+    OSv worker's agent (osv_agent_state with since=the request time, looped over the instances)."""
+    registered_at = {
+        wait["item"]["hostname"]: float(wait["item"]["requested_at"]) + float(wait["elapsed_since"])
+        for wait in agent_waits or []
+        if "elapsed_since" in wait
+    }
     samples = []
     for launch in launches:
         node = launch["item"]
@@ -153,9 +179,12 @@ def cloud_uptime_samples(
                 "node_group": node["name"],
                 "instance_type": node["instance_type"],
             }
+            if node.get("image") == OSV_IMAGE:
+                node_labels["system"] = "osv"
             phases = {
                 "node_running_s": instance.get("running_at"),
                 "node_ssh_s": reachable_at.get(instance["hostname"]),
+                "node_registered_s": registered_at.get(instance["hostname"]),
             }
             samples += [
                 sample(name, round(at - requested_at, 3), "s", node_labels, at)
