@@ -41,7 +41,10 @@ def test_the_sparkos_osv_layout_has_no_problems() -> None:
     """inventories/ec2/layouts/sparkos-osv.yml: a client and four OSv workers from the OSv image."""
     layout = yaml.safe_load((ROOT / "inventories/ec2/layouts/sparkos-osv.yml").read_text())["cloud_nodes"]
     assert cloud_layout_problems(layout) == []
-    assert [(node["groups"], node.get("image")) for node in layout] == [(["bench_client"], None), (["osv_worker"], "osv")]
+    assert [(node["groups"], node.get("image")) for node in layout] == [
+        (["bench_client"], None),
+        (["osv_worker"], "osv"),
+    ]
 
 
 def test_the_interference_papers_layout_has_no_problems() -> None:

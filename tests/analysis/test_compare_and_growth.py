@@ -35,6 +35,26 @@ def test_osv_against_linux_point_by_point(results: Callable[..., Path]) -> None:
     assert re.match(r"job_time: osv is 1[78]\.\dx slower than linux at num_tasks=10000 \(median", point.sentence)
 
 
+def test_two_specs_of_one_experiment_compare_point_by_point(results: Callable[..., Path]) -> None:
+    """sparkos-scheduler-osv-local against sparkos-scheduler-linux-vm-local: their specs' names
+    differ and their node_registered_s samples carry no experiment, yet each point pairs up."""
+
+    def run(system: str, times: list[float], boot: float) -> list[dict[str, object]]:
+        experiment = f"sparkos-scheduler-{system}-local"
+        jobs = [
+            sample("job_time", v, trial=t, num_tasks=100, system=system, experiment=experiment)
+            for t, v in enumerate(times, 1)
+        ]
+        return [*jobs, sample("node_registered_s", boot, host="osv1", system=system, run_id=f"{system}-run")]
+
+    linux = aggregate(load_results(results(run("linux-vm", [10.1, 9.3, 10.9], 26.4), "linux-vm")))
+    osv = aggregate(load_results(results(run("osv", [5.2, 4.2, 6.2], 5.1), "osv")))
+    sentences = sorted(point.sentence for point in compare(linux, osv))
+    assert len(sentences) == 2, sentences
+    assert sentences[0].startswith("job_time: osv is 1.9x faster than linux-vm at num_tasks=100 ")
+    assert sentences[1].startswith("node_registered_s: osv is 5.2x faster than linux-vm at host=osv1 ")
+
+
 def test_the_same_distribution_is_no_clear_difference(results: Callable[..., Path]) -> None:
     values = [1.0, 1.2, 0.9, 1.1, 1.05]
     a = aggregate(

@@ -10,6 +10,9 @@ import numpy as np
 from stacklab.analysis.aggregate import Aggregate, Config, LabelKey
 from stacklab.analysis.stats import Ratio, ratio_of_medians
 
+# Labels that name a run, not a point of it.
+RUN_LABELS = frozenset({"experiment", "run_id"})
+
 
 @dataclass(frozen=True)
 class Comparison:
@@ -73,8 +76,12 @@ def _sentence(
 def compare(a: list[Aggregate], b: list[Aggregate], level: float = 0.95) -> list[Comparison]:
     differing, a_name, b_name = side_names(a, b)
 
+    # A point is the same on both sides whatever the runs' specs are called (the OSv and Linux-VM
+    # variants of one experiment are two specs): the sides' own labels and those names left out.
+    left_out = differing | RUN_LABELS
+
     def point_of(config: Config) -> tuple[str, str, LabelKey]:
-        return (config.metric, config.unit, tuple((k, v) for k, v in config.labels if k not in differing))
+        return (config.metric, config.unit, tuple((k, v) for k, v in config.labels if k not in left_out))
 
     b_by_point = {point_of(item.config): item for item in b}
     result = []
@@ -85,7 +92,7 @@ def compare(a: list[Aggregate], b: list[Aggregate], level: float = 0.95) -> list
             continue
         metric, unit, point = key
         ratio = ratio_of_medians(item_a.values, item_b.values, level)
-        where = ", ".join(f"{k}={v}" for k, v in point if k not in ("experiment",))
+        where = ", ".join(f"{k}={v}" for k, v in point)
         sentence = _sentence(metric, unit, where, a_name, b_name, item_a, item_b, ratio)
         result.append(Comparison(metric, unit, point, a_name, b_name, item_a, item_b, ratio, sentence))
     return result
