@@ -241,12 +241,13 @@ def test_impossible_hadoop_inventories_are_refused(
     assert_refused(run_playbook("site.yml", hadoop_inventory(tmp_path, **inventory_args)), expected)
 
 
-def test_osv_workers_need_free_addresses_on_the_sandbox_network(tmp_path: Path) -> None:
+def test_osv_workers_need_free_addresses_on_the_sandbox_network_and_a_known_guest(tmp_path: Path) -> None:
     workers = {
         "osv1": {"ansible_host": "10.89.96.31"},
         "osv2": {"ansible_host": "10.89.96.31"},
         "osv3": {"ansible_host": "10.89.97.33"},
         "osv4": {"ansible_host": "10.89.96.34"},
+        "osv5": {"ansible_host": "10.89.96.35", "osv_worker_guest": "windows"},
     }
     document = {
         "all": {
@@ -260,5 +261,7 @@ def test_osv_workers_need_free_addresses_on_the_sandbox_network(tmp_path: Path) 
         run_playbook("site.yml", hosts),
         "osv2: OSv workers boot under qemu on the local sandbox (stacklab_target local); 10.89.96.31 is already taken",
         "osv3: OSv workers boot under qemu on the local sandbox (stacklab_target local); 10.89.97.33 is outside",
+        "osv5: OSv workers boot under qemu on the local sandbox (stacklab_target local); their guest is osv or linux,"
+        " not osv_worker_guest windows",
     )
     assert "osv4: OSv workers" not in run_playbook("playbooks/validate.yml", hosts).stdout

@@ -22,7 +22,8 @@ def test_every_shipped_spec_has_its_default_inventory(spec: Path) -> None:
     assert (inventory / "hosts.yml").is_file() or document["target"] != "local", inventory
     interference_local = spec.stem.startswith("interference-") and spec.stem.endswith("-local")
     mesos_local = interference_local and spec.stem.endswith("-mesos-local")
-    osv_local = spec.stem.endswith("-osv-local")
+    # The OSv workers' sandbox serves both of their guests: OSv and Linux VMs.
+    osv_local = spec.stem.endswith(("-osv-local", "-linux-vm-local"))
     expected = (
         "local-osv"
         if osv_local
