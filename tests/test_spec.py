@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import copy
+import math
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -164,6 +166,41 @@ def test_aggregate_by_key_grows_records_keys_and_values_together() -> None:
         ),
         (changed(stack__spark={"task_cpus": "one"}), "stack.spark.task_cpus: 'one' is not of type 'integer'"),
         (changed(stack__versions={"storm": "2.8.3"}), "stack.versions.storm: storm is not in stack.frameworks"),
+        # Non-finite numbers (YAML's .nan, .inf), anywhere: never a hung run or a traceback.
+        (changed(timeout=math.nan), "timeout: must be a finite number, got nan"),
+        (changed(inter_trial_wait=math.inf), "inter_trial_wait: must be a finite number, got inf"),
+        (changed(metrics={"interval": math.nan}), "metrics.interval: must be a finite number"),
+        (changed(tenants__0__start_offset=-math.inf), "tenants[0].start_offset: must be a finite number, got -inf"),
+        (
+            changed(matrix={"num_tasks": {"from": 1, "to": math.inf, "step": 1}}),
+            "matrix.num_tasks.to: must be a finite",
+        ),
+        (changed(matrix={"num_tasks": {"from": 1, "to": 5, "step": math.nan}}), "matrix.num_tasks.step: must be a fin"),
+        (changed(matrix={"num_tasks": [100, math.nan]}), "matrix.num_tasks[1]: must be a finite number"),
+        # Bounds: counts are integers, an interval is not a busy loop, a timeout not a typo.
+        (changed(trials=2.0), "trials: 2.0 is not of type 'integer'"),
+        (changed(warmups=1.0), "warmups: 1.0 is not of type 'integer'"),
+        (changed(metrics={"interval": 0.01}), "metrics.interval: 0.01 is less than the minimum of 0.1"),
+        (changed(timeout=10**7), "timeout: 10000000 is greater than the maximum of 604800"),
+        (changed(inter_trial_wait=10**7), "inter_trial_wait: 10000000 is greater than the maximum"),
+        (changed(name="a" * 65), "name: 'aaaa"),
+        (changed(name="run\n"), "name: 'run\\n' does not match"),
+        (changed(tenants__0__name="spark\n"), "tenants[0].name: 'spark\\n' does not match"),
+        (changed(system="linux\n"), "system: 'linux\\n' does not match"),
+        # The matrix: a tenant twice in one cell; an offset axis past the timeout.
+        (
+            changed(matrix={"tenants": [["spark"], ["spark", "spark"]]}),
+            "matrix.tenants: ['spark', 'spark'] lists a tenant twice",
+        ),
+        (
+            changed(timeout=60, matrix={"spark.start_offset": [0, 60]}),
+            "matrix.spark.start_offset: 60 s is not below the cell timeout (60 s)",
+        ),
+        # A stack this stacklab cannot run on the target.
+        (
+            changed(stack__spark={"mode": "osv"}, stack__frameworks=["spark"], system="linux-vm", target="ec2"),
+            "system: linux-vm runs on the local sandbox only, not target ec2",
+        ),
     ],
 )
 def test_a_malformed_spec_fails_naming_the_field(document: dict[str, Any], field: str) -> None:
@@ -239,6 +276,25 @@ def test_a_file_that_is_not_a_spec(tmp_path: Path) -> None:
     ):
         with pytest.raises(SpecError, match=expected):
             load(tmp_path / name)
+
+
+def test_yaml_tricks_are_refused_by_the_loader(tmp_path: Path) -> None:
+    """Anchors and aliases (a kilobyte alias bomb would expand to 9**9 strings), and a key twice
+    (YAML keeps the last silently): refused when read, within a second, naming the line."""
+    levels = ["a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
+    levels += [f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join([f'*{chr(97 + i)}'] * 9)}]" for i in range(8)]
+    (tmp_path / "bomb.yml").write_text("\n".join(levels) + "\n")
+    (tmp_path / "alias.yml").write_text(yaml.safe_dump(VALID) + "extra: *x\n")
+    (tmp_path / "twice.yml").write_text(yaml.safe_dump(VALID) + "trials: 50\n")
+    for name, expected in (
+        ("bomb.yml", "line 1: anchor &a: anchors are not allowed"),
+        ("alias.yml", "alias \\*x: aliases are not allowed"),
+        ("twice.yml", "key 'trials' appears twice in one mapping"),
+    ):
+        started = time.monotonic()
+        with pytest.raises(SpecError, match=expected):
+            load(tmp_path / name)
+        assert time.monotonic() - started < 1.0
 
 
 def test_stacklab_validate_exits_non_zero_naming_the_field(tmp_path: Path) -> None:

@@ -31,11 +31,16 @@ from typing import Any
 import jsonschema
 import yaml
 
+from stacklab.spec import strict_yaml
 from stacklab.spec.workloads import FRAMEWORKS, WORKLOADS, Workload, workloads_of
 
 MAX_CELLS = 100_000
-_NAME = {"type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]*$"}
-_SECONDS = {"type": "number", "minimum": 0}
+# A week: no cell, wait or offset of a benchmark is longer (a larger one is a typo in seconds).
+MAX_SECONDS = 7 * 24 * 3600
+# Names label samples and name files: 64 characters at most; "(?!\n)$" because "$" alone also
+# matches before a trailing newline.
+_NAME = {"type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}(?!\n)$"}
+_SECONDS = {"type": "number", "minimum": 0, "maximum": MAX_SECONDS}
 
 SCHEMA: dict[str, Any] = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -47,7 +52,7 @@ SCHEMA: dict[str, Any] = {
         "name": _NAME,
         "description": {"type": "string"},
         "target": {"enum": ["local", "ec2", "eucalyptus", "static"]},
-        "system": {"type": "string", "minLength": 1},
+        "system": {"type": "string", "minLength": 1, "maxLength": 64, "pattern": "^[^\n]*$(?!\n)"},
         "stack": {
             "type": "object",
             "required": ["frameworks"],
@@ -118,12 +123,13 @@ SCHEMA: dict[str, Any] = {
         "trials": {"type": "integer", "minimum": 1},
         "warmups": {"type": "integer", "minimum": 0},
         "inter_trial_wait": _SECONDS,
-        "timeout": {"type": "number", "exclusiveMinimum": 0},
+        "timeout": {"type": "number", "exclusiveMinimum": 0, "maximum": MAX_SECONDS},
         "metrics": {
             "type": "object",
             "additionalProperties": False,
             "properties": {
-                "interval": {"type": "number", "exclusiveMinimum": 0},
+                # Each host's sampler wakes this often: below a tenth of a second it is the load.
+                "interval": {"type": "number", "minimum": 0.1, "maximum": 3600},
                 "hosts": {"type": "boolean"},
                 "allocation": {"type": "boolean"},
             },
@@ -175,8 +181,30 @@ def _field(path: Any) -> str:
     return text or "(top level)"
 
 
+# JSON Schema counts 2.0 as an integer; a count in a spec is written as one (`trials: 2.0` would
+# reach range() as a float).
+_Validator = jsonschema.validators.extend(
+    jsonschema.Draft202012Validator,
+    type_checker=jsonschema.Draft202012Validator.TYPE_CHECKER.redefine(
+        "integer", lambda _checker, value: isinstance(value, int) and not isinstance(value, bool)
+    ),
+)
+
+
+def _non_finite_problems(value: Any, path: tuple[Any, ...] = ()) -> list[str]:
+    """Every NaN or infinity in the document (YAML's .nan and .inf), by field: no timeout, wait,
+    interval, range or option of a spec can be one."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return [f"{_field(path)}: must be a finite number, got {value}"]
+    if isinstance(value, dict):
+        return [problem for key, item in value.items() for problem in _non_finite_problems(item, (*path, key))]
+    if isinstance(value, list):
+        return [problem for index, item in enumerate(value) for problem in _non_finite_problems(item, (*path, index))]
+    return []
+
+
 def _schema_problems(document: Any) -> list[str]:
-    validator = jsonschema.Draft202012Validator(SCHEMA)
+    validator = _Validator(SCHEMA)
     problems = []
     for error in sorted(validator.iter_errors(document), key=lambda e: list(map(str, e.absolute_path))):
         if error.validator == "additionalProperties" and isinstance(error.instance, dict):
@@ -263,6 +291,9 @@ def _stack_problems(spec: dict[str, Any]) -> list[str]:
     if mode == "osv" and spec["system"] not in AGENT_VM_SYSTEMS:
         guests = ", ".join(AGENT_VM_SYSTEMS)
         problems.append(f"system: {spec['system']!r} with stack.spark.mode osv; the workers' guest is one of {guests}")
+    # Linux worker VMs boot under this machine's qemu; a cloud's Linux workers are plain instances.
+    if mode == "osv" and spec["system"] == "linux-vm" and spec["target"] != "local":
+        problems.append(f"system: linux-vm runs on the local sandbox only, not target {spec['target']}")
     return problems
 
 
@@ -306,12 +337,18 @@ def _axis_problems(spec: dict[str, Any], groups: list[list[Axis]]) -> list[str]:
             for value in axis.values:
                 if not isinstance(value, list) or not value or not set(map(str, value)) <= set(tenants):
                     problems.append(f"{axis.field}: {value!r} is not a list of tenant names ({', '.join(tenants)})")
+                elif len(set(map(str, value))) < len(value):
+                    problems.append(f"{axis.field}: {value!r} lists a tenant twice (a cell runs each tenant once)")
             continue
         owner, dot, setting = axis.name.rpartition(".")
         if dot and owner not in tenants:
             problems.append(f"{axis.field}: there is no tenant named {owner!r} ({', '.join(tenants)})")
         elif not dot and setting != "workload" and setting not in takes:
             problems.append(f"{axis.field}: no workload takes an option {setting!r}")
+        if setting == "start_offset":
+            late = [value for value in axis.values if isinstance(value, (int, float)) and value >= spec["timeout"]]
+            if late:
+                problems.append(f"{axis.field}: {late[0]} s is not below the cell timeout ({spec['timeout']} s)")
         for name, tenant in tenants.items():
             if (not dot or owner == name) and setting in tenant.get("options", {}):
                 problems.append(f"{axis.field}: {setting} is also set in tenant {name}'s options; set it in one place")
@@ -410,7 +447,7 @@ def _cells(spec: dict[str, Any], points: list[dict[str, Any]], problems: list[st
 
 def plan(document: Any, source: str = "spec") -> Plan:
     """Validate a spec and expand it into cells; raise SpecError naming every problem."""
-    problems = _schema_problems(document)
+    problems = _non_finite_problems(document) or _schema_problems(document)
     if problems:
         raise SpecError(source, problems)
     spec = {**DEFAULTS, **document, "metrics": {**DEFAULTS["metrics"], **document.get("metrics", {})}}
@@ -432,7 +469,7 @@ def load(path: Path | str) -> Plan:
     """Read a spec file and plan it; a file that is not YAML is a SpecError too."""
     source = str(path)
     try:
-        document = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+        document = strict_yaml.load(Path(path).read_text(encoding="utf-8"))
     except OSError as error:
         raise SpecError(source, [f"cannot read: {error.strerror}"]) from error
     except yaml.YAMLError as error:
