@@ -15,10 +15,9 @@ class StrictYamlError(yaml.YAMLError):
 
 class _StrictLoader(yaml.SafeLoader):
     def compose_node(self, parent: Any, index: Any) -> Any:
-        if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
+        event = self.peek_event()  # type: ignore[no-untyped-call]  # PyYAML's stubs leave it untyped
+        if isinstance(event, yaml.AliasEvent):
             raise StrictYamlError(f"line {event.start_mark.line + 1}: alias *{event.anchor}: aliases are not allowed")
-        event = self.peek_event()
         anchor = getattr(event, "anchor", None)
         if anchor is not None:
             raise StrictYamlError(f"line {event.start_mark.line + 1}: anchor &{anchor}: anchors are not allowed")
