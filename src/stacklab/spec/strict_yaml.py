@@ -16,11 +16,12 @@ class StrictYamlError(yaml.YAMLError):
 class _StrictLoader(yaml.SafeLoader):
     def compose_node(self, parent: Any, index: Any) -> Any:
         event = self.peek_event()  # type: ignore[no-untyped-call]  # PyYAML's stubs leave it untyped
+        line = event.start_mark.line + 1 if event.start_mark else "?"
         if isinstance(event, yaml.AliasEvent):
-            raise StrictYamlError(f"line {event.start_mark.line + 1}: alias *{event.anchor}: aliases are not allowed")
+            raise StrictYamlError(f"line {line}: alias *{event.anchor}: aliases are not allowed")
         anchor = getattr(event, "anchor", None)
         if anchor is not None:
-            raise StrictYamlError(f"line {event.start_mark.line + 1}: anchor &{anchor}: anchors are not allowed")
+            raise StrictYamlError(f"line {line}: anchor &{anchor}: anchors are not allowed")
         return super().compose_node(parent, index)
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
