@@ -126,14 +126,14 @@ def inventory_plugin_lists_the_run(moto: MotoEc2) -> None:
     )
     inventory = json.loads(listing.stdout)
     groups = instances_by_group(moto, "three")
-    names = {name: sorted(f"{name}_{i['InstanceId']}" for i in instances) for name, instances in groups.items()}
+    names = {name: sorted(f"{name}-{i['InstanceId']}" for i in instances) for name, instances in groups.items()}
     assert sorted(inventory["zookeeper"]["hosts"]) == names["control"]
     assert sorted(inventory["spark_master"]["hosts"]) == names["control"]
     assert sorted(inventory["spark_worker"]["hosts"]) == names["worker"]
     assert inventory["bench_client"]["hosts"] == names["client"] == sorted(inventory["spark_history"]["hosts"])
     # Only this run's hosts: the other run's are not listed.
     assert len(inventory["cloud"]["hosts"]) == 6
-    worker = next(i for i in groups["worker"] if f"worker_{i['InstanceId']}" == names["worker"][0])
+    worker = next(i for i in groups["worker"] if f"worker-{i['InstanceId']}" == names["worker"][0])
     # ansible-inventory marks values from the cloud as unsafe (not templated): {"__ansible_unsafe": value}.
     address = inventory["_meta"]["hostvars"][names["worker"][0]]["ansible_host"]
     assert address in (worker["PublicIpAddress"], {"__ansible_unsafe": worker["PublicIpAddress"]})

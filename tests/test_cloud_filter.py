@@ -101,12 +101,20 @@ def test_layout_problems_name_the_node_group_and_field(nodes: Any, problem: str)
         ("10.0.0.1/8", "has host bits set"),
         ("300.1.1.1/32", "is not a network"),
         ("203.0.113.7/32", ""),
-        ("2001:db8::/32", ""),
+        ("10.20.0.0/16", ""),
+        ("2001:db8::/48", ""),
+        ("0.0.0.0/0", "opens SSH to 4,294,967,296 addresses"),
+        ("10.0.0.0/15", "no wider than /16, or set cloud_admin_cidr_allow_wide=true"),
+        ("2001:db8::/32", "no wider than /48"),
     ],
 )
 def test_admin_cidr(cidr: Any, problem: str) -> None:
     found = cloud_admin_cidr_problem(cidr)
     assert (problem in found) if problem else found == ""
+
+
+def test_a_wide_admin_network_is_allowed_when_asked() -> None:
+    assert cloud_admin_cidr_problem("0.0.0.0/0", allow_wide=True) == ""
 
 
 def test_cost_estimate_multiplies_and_overrides() -> None:
@@ -130,34 +138,34 @@ def test_uptime_samples_only_for_nodes_launched_now() -> None:
         {
             "item": GOOD[1],
             "instances": [
-                {"hostname": "worker_i-1", "requested_at": 100.0, "running_at": 130.5},
-                {"hostname": "worker_i-2", "requested_at": None, "running_at": 140.0},
+                {"hostname": "worker-i-1", "requested_at": 100.0, "running_at": 130.5},
+                {"hostname": "worker-i-2", "requested_at": None, "running_at": 140.0},
             ],
         }
     ]
-    samples = cloud_uptime_samples(launches, {"worker_i-1": 161.25}, {"target": "ec2"})
+    samples = cloud_uptime_samples(launches, {"worker-i-1": 161.25}, {"target": "ec2"})
     assert [(s["metric"], s["value"]) for s in samples] == [("node_running_s", 30.5), ("node_ssh_s", 61.25)]
     assert samples[0]["labels"] == {
         "target": "ec2",
-        "host": "worker_i-1",
+        "host": "worker-i-1",
         "node_group": "worker",
         "instance_type": "m5.large",
     }
 
 
 def test_registered_samples_skip_nodes_without_a_request_time() -> None:
-    hostvars = {"w_i-1": {"stacklab_requested_at": 100.0}, "w_i-2": {"stacklab_requested_at": None}, "w_i-3": {}}
+    hostvars = {"w-i-1": {"stacklab_requested_at": 100.0}, "w-i-2": {"stacklab_requested_at": None}, "w-i-3": {}}
     samples = cloud_registered_samples(sorted(hostvars), hostvars, 190.5, "node_registered_s", {})
-    assert [(s["labels"]["host"], s["value"], s["timestamp"]) for s in samples] == [("w_i-1", 90.5, 190.5)]
+    assert [(s["labels"]["host"], s["value"], s["timestamp"]) for s in samples] == [("w-i-1", 90.5, 190.5)]
 
 
 def test_an_osv_workers_up_time_is_its_agent_answering() -> None:
     """OSv instances have no SSH: node_registered_s (request -> the agent answering, from the
     provisioning's wait on each agent) instead of node_ssh_s, labelled system osv."""
-    launches = [{"item": OSV, "instances": [{"hostname": "osv_i-1", "requested_at": 100.0, "running_at": 120.0}]}]
+    launches = [{"item": OSV, "instances": [{"hostname": "osv-i-1", "requested_at": 100.0, "running_at": 120.0}]}]
     waits = [
-        {"item": {"hostname": "osv_i-1", "requested_at": 100.0}, "elapsed_since": 42.5},
-        {"item": {"hostname": "osv_i-2", "requested_at": None}, "skipped": True},
+        {"item": {"hostname": "osv-i-1", "requested_at": 100.0}, "elapsed_since": 42.5},
+        {"item": {"hostname": "osv-i-2", "requested_at": None}, "skipped": True},
     ]
     samples = cloud_uptime_samples(launches, {}, {"target": "ec2"}, waits)
     assert [(s["metric"], s["value"]) for s in samples] == [("node_running_s", 20.0), ("node_registered_s", 42.5)]

@@ -108,17 +108,29 @@ def cloud_layout_problems(nodes: Any) -> list[str]:
     return problems
 
 
-def cloud_admin_cidr_problem(cidr: Any) -> str:
-    """'' when cidr is a network to allow SSH from, else what is wrong with it."""
+# The widest admin networks allowed without saying so (cloud_admin_cidr_allow_wide): a /16 is
+# 65,536 IPv4 addresses, a /48 one site's IPv6 allocation.
+NARROWEST_WIDE_PREFIX = {4: 16, 6: 48}
+
+
+def cloud_admin_cidr_problem(cidr: Any, allow_wide: bool = False) -> str:
+    """'' when cidr is a network to allow SSH from, else what is wrong with it: not a network, or
+    wider than a /16 (IPv4) or /48 (IPv6) unless `allow_wide` (0.0.0.0/0 opens SSH to everyone)."""
     if not isinstance(cidr, str) or not cidr.strip():
         return (
             "cloud_admin_cidr is required: the network allowed to reach SSH, e.g. -e cloud_admin_cidr=203.0.113.7/32 "
             "(your address); there is no default"
         )
     try:
-        ipaddress.ip_network(cidr.strip(), strict=True)
+        network = ipaddress.ip_network(cidr.strip(), strict=True)
     except ValueError as error:
         return f"cloud_admin_cidr {cidr!r} is not a network in CIDR notation: {error}"
+    narrowest = NARROWEST_WIDE_PREFIX[network.version]
+    if network.prefixlen < narrowest and not allow_wide:
+        return (
+            f"cloud_admin_cidr {cidr} opens SSH to {network.num_addresses:,} addresses; use your own address "
+            f"(/32 or /128) or a network no wider than /{narrowest}, or set cloud_admin_cidr_allow_wide=true"
+        )
     return ""
 
 

@@ -52,7 +52,7 @@ EXAMPLES = r"""
 
 RETURN = r"""
 instances:
-  description: "Each instance: id, hostname (<group>_<id>), private_ip, public_ip, address (public if any),
+  description: "Each instance: id, hostname (<group>-<id>: no "_", which Spark's and Hadoop's host:port parsing refuse), private_ip, public_ip, address (public if any),
     requested_at and running_at (epoch seconds; requested_at is null for instances launched earlier)."
   type: list
   returned: success
@@ -115,7 +115,7 @@ def _describe(
     private_ip = instance.get("PrivateIpAddress") or ""
     return {
         "id": instance["InstanceId"],
-        "hostname": f"{name}_{instance['InstanceId']}",
+        "hostname": f"{name}-{instance['InstanceId']}",
         "private_ip": private_ip,
         "public_ip": public_ip,
         "address": public_ip or private_ip,

@@ -22,7 +22,7 @@ options:
 EXAMPLES = r"""
 - name: Wait for the new instances' sshd
   ssh_reachable:
-    hosts: {worker_i-0abc: 203.0.113.7}
+    hosts: {worker-i-0abc: 203.0.113.7}
     timeout: 300
 """
 
