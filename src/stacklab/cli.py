@@ -107,6 +107,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
         inventory=args.inventory,
         project=args.project,
         teardown=args.teardown,
+        extra_vars=args.extra_vars,
     )
 
 
@@ -131,6 +132,15 @@ def parser() -> argparse.ArgumentParser:
     )
     bench.add_argument("--project", type=Path, default=Path.cwd(), help="the stacklab checkout (default: here)")
     bench.add_argument("--teardown", action="store_true", help="remove the hosts afterwards")
+    bench.add_argument(
+        "-e",
+        "--extra-vars",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE|@FILE",
+        help="a variable for bench.yml, as ansible-playbook -e takes it (e.g. -e cloud_admin_cidr=203.0.113.7/32, "
+        "-e @inventories/ec2/layouts/sparkos-osv.yml); repeatable",
+    )
     bench.set_defaults(run=cmd_bench)
 
     inventory = commands.add_parser("inventory", help="print the inventory stacklab bench and make bench use for SPEC")

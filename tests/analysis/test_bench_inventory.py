@@ -51,3 +51,57 @@ def test_stacklab_inventory_prints_it_for_make_and_refuses_a_bad_spec(
     bad.write_text("name: bad\n")
     assert main(["inventory", str(bad)]) == 1
     assert capsys.readouterr().out == "", "nothing on standard output for make to use"
+
+
+def test_stacklab_bench_passes_extra_variables_to_bench_yml(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """-e KEY=VALUE and -e @FILE reach bench.yml (e.g. the cloud's required cloud_admin_cidr and
+    an OSv layout); what stacklab bench sets itself cannot be given again; a bad one is refused
+    before Ansible runs."""
+    import ansible_runner
+
+    seen: dict[str, object] = {}
+
+    class Result:
+        status, rc = "successful", 0
+
+    def run(**arguments: object) -> Result:
+        seen.update(arguments)
+        return Result()
+
+    monkeypatch.setattr(ansible_runner, "run", run)
+    spec = str(ROOT / "experiments" / "sparkos-scheduler-osv.yml")
+    layout = "@" + str(ROOT / "inventories/ec2/layouts/sparkos-osv.yml")
+    common = ["bench", spec, "--project", str(ROOT)]
+    assert main([*common, "-e", "cloud_admin_cidr=203.0.113.7/32", "-e", layout]) == 0
+    extravars = seen["extravars"]
+    assert isinstance(extravars, dict)
+    assert extravars["cloud_admin_cidr"] == "203.0.113.7/32" and extravars["stacklab_target"] == "ec2"
+    assert [group["name"] for group in extravars["cloud_nodes"]] == ["client", "osv"]
+    seen.clear()
+    for arguments, problem in (
+        (["-e", "run_id=x"], "-e: run_id come from stacklab bench's own options"),
+        (["-e", "no equals"], "expected KEY=VALUE"),
+        (["-e", f"@{tmp_path / 'none.yml'}"], "cannot read"),
+    ):
+        assert main([*common, *arguments]) == 1
+        assert problem in capsys.readouterr().err
+    assert seen == {}, "Ansible ran after a refusal"
+
+
+def test_the_static_target_has_a_documented_sample_inventory() -> None:
+    """inventories/static: the groups the SparkOS specs need, at documentation addresses
+    (192.0.2.0/24: a sample to copy, that reaches nothing as it is)."""
+    import ipaddress
+
+    import yaml
+
+    inventory = default_inventory(ROOT, "static", ["zookeeper", "spark"], "standalone")
+    document = yaml.safe_load((inventory / "hosts.yml").read_text())
+    groups = document["all"]["children"]
+    assert {"zookeeper", "spark_master", "spark_worker", "bench_client"} <= set(groups)
+    addresses = [host["ansible_host"] for group in groups.values() for host in group["hosts"].values() if host]
+    assert addresses and all(ipaddress.ip_address(a) in ipaddress.ip_network("192.0.2.0/24") for a in addresses)
+    settings = yaml.safe_load((inventory / "group_vars/all.yml").read_text())
+    assert settings["stacklab_target"] == "static"

@@ -7,7 +7,47 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+import yaml
+
+from stacklab.spec import strict_yaml
 from stacklab.spec.experiment import SpecError, load, missing_workloads
+
+# What `stacklab bench` sets itself, from its own options: not to be given again with -e.
+OWN_VARIABLES = ("experiment", "stacklab_target", "teardown", "run_id")
+
+
+class ExtraVarsError(ValueError):
+    """An -e argument stacklab bench cannot pass on."""
+
+
+def parse_extra_vars(arguments: list[str]) -> dict[str, Any]:
+    """ansible-playbook's -e forms: KEY=VALUE (a string) or @FILE (a YAML mapping), later ones
+    winning; the variables stacklab bench sets from its own options are refused."""
+    variables: dict[str, Any] = {}
+    for argument in arguments:
+        if argument.startswith("@"):
+            path = Path(argument[1:])
+            try:
+                document = strict_yaml.load(path.read_text(encoding="utf-8"))
+            except OSError as error:
+                raise ExtraVarsError(f"-e {argument}: cannot read: {error.strerror}") from error
+            except yaml.YAMLError as error:
+                raise ExtraVarsError(f"-e {argument}: not valid YAML: {error}") from error
+            if not isinstance(document, dict):
+                raise ExtraVarsError(f"-e {argument}: the file must hold a mapping of variables")
+            variables.update(document)
+            continue
+        key, equals, value = argument.partition("=")
+        if not equals or not key.isidentifier():
+            raise ExtraVarsError(f"-e {argument!r}: expected KEY=VALUE (KEY a variable name) or @FILE")
+        variables[key] = value
+    own = sorted(set(variables) & set(OWN_VARIABLES))
+    if own:
+        raise ExtraVarsError(
+            f"-e: {', '.join(own)} come from stacklab bench's own options (SPEC, --target, --teardown, --run-id)"
+        )
+    return variables
+
 
 # The sandboxes for stacks beyond the default one's (Spark standalone): Mesos (with HDFS for the
 # inputs), else HDFS and YARN.
@@ -40,10 +80,12 @@ def run_bench(
     inventory: Path | None = None,
     project: Path | None = None,
     teardown: bool = False,
+    extra_vars: list[str] | None = None,
 ) -> int:
     try:
         plan = load(spec)
-    except SpecError as error:
+        variables = parse_extra_vars(extra_vars or [])
+    except (SpecError, ExtraVarsError) as error:
         print(error, file=sys.stderr)
         return 1
     missing = missing_workloads(plan.cells)
@@ -61,7 +103,7 @@ def run_bench(
     if not inventory.exists():
         print(f"error: no inventory {inventory} for target {target}", file=sys.stderr)
         return 2
-    extravars = {"experiment": str(spec.resolve()), "stacklab_target": target, "teardown": teardown}
+    extravars = {**variables, "experiment": str(spec.resolve()), "stacklab_target": target, "teardown": teardown}
     if run_id:
         extravars["run_id"] = run_id
 
