@@ -8,7 +8,14 @@ from pathlib import Path
 import pytest
 
 from stacklab.results.schema import check_sample
-from stacklab.results.store import append_files, append_samples, read_file_samples
+from stacklab.results.store import (
+    StaleAttempt,
+    append_files,
+    append_samples,
+    claim_attempt,
+    finished_cells,
+    read_file_samples,
+)
 
 
 def sample(value: float, **labels: object) -> dict[str, object]:
@@ -21,6 +28,55 @@ def test_appends_whole_json_lines(tmp_path: Path) -> None:
     append_samples(str(path), [sample(2.5, trial=2), sample(3.5, trial=3)])
     lines = path.read_text().splitlines()
     assert [json.loads(line)["value"] for line in lines] == [1.5, 2.5, 3.5]
+
+
+def _append_beyond_a_size_limit(path: str, limit: int, queue: multiprocessing.Queue) -> None:  # type: ignore[type-arg]
+    """In a process of its own: a file size limit (RLIMIT_FSIZE) stands in for a full disk."""
+    import resource
+    import signal
+
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # the write fails with EFBIG instead of killing
+    resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+    cell = [sample(float(n), cell="c2", pad="x" * 200) for n in range(20)]
+    cell.append({"metric": "cell_time", "value": 9.0, "unit": "s", "timestamp": 1.0, "labels": {"cell": "c2"}})
+    try:
+        append_samples(path, cell)
+        queue.put("written")
+    except OSError as error:
+        queue.put(f"refused: {error.strerror}")
+
+
+def test_an_append_that_fills_the_disk_leaves_nothing_of_itself(tmp_path: Path) -> None:
+    """A write cut by a full disk is undone: no whole lines of the unrecorded cell stay behind (a
+    resume would run the cell again and the analysis count them twice), and the file resumes."""
+    path = tmp_path / "samples.jsonl"
+    first = [
+        sample(1.0, cell="c1"),
+        {"metric": "cell_time", "value": 1.0, "unit": "s", "timestamp": 1.0, "labels": {"cell": "c1"}},
+    ]
+    append_samples(str(path), first)
+    before = path.read_bytes()
+    queue: multiprocessing.Queue = multiprocessing.Queue()  # type: ignore[type-arg]
+    process = multiprocessing.Process(target=_append_beyond_a_size_limit, args=(str(path), len(before) + 2000, queue))
+    process.start()
+    process.join(30)
+    assert queue.get(timeout=5) == "refused: File too large"
+    assert path.read_bytes() == before
+    assert finished_cells(str(path)) == {"c1"}
+
+
+def test_attempts_are_compared_for_equality_not_order(tmp_path: Path) -> None:
+    """An attempt named by a clock that runs behind is still the current one once it claimed the
+    run; an older attempt named later by its clock is still stale."""
+    path = str(tmp_path / "samples.jsonl")
+    claim_attempt(path, "20261207T100000")
+    with pytest.raises(StaleAttempt):
+        append_samples(path, [sample(1.0)], attempt="20261207T230000")
+    claim_attempt(path, "20261201T000000")  # a new attempt whose clock is a week behind
+    append_samples(path, [sample(2.0)], attempt="20261201T000000")
+    with pytest.raises(StaleAttempt):
+        append_samples(path, [sample(3.0)], attempt="20261207T100000")
+    assert [s["value"] for s in read_file_samples(path)[0]] == [2.0]
 
 
 def _writer(path: str, writer: int) -> None:

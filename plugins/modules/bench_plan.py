@@ -57,11 +57,19 @@ RUN_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
 
 def keep_spec(source: Path, results_dir: Path) -> None:
+    """The spec as run, written whole or not at all (a temporary file, fsynced, renamed over)."""
     target = results_dir / "spec.yml"
     text = source.read_bytes()
-    if target.exists() and target.read_bytes() != text:
+    if target.exists() and target.read_bytes() == text:
+        return
+    if target.exists():
         shutil.copy2(target, results_dir / f"spec.before-{time.strftime('%Y%m%dT%H%M%S', time.gmtime())}.yml")
-    target.write_bytes(text)
+    partial = results_dir / "spec.yml.partial"
+    with partial.open("wb") as handle:
+        handle.write(text)
+        handle.flush()
+        os.fsync(handle.fileno())
+    partial.replace(target)
 
 
 def main() -> None:

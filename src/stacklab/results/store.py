@@ -45,6 +45,8 @@ def claim_attempt(path: str, attempt: str) -> set[str]:
         done = finished_cells(path)  # first: a results file that needs mending changes nothing
         with open(_attempt_file(path) + ".new", "w", encoding="utf-8") as handle:
             handle.write(attempt + "\n")
+            handle.flush()
+            os.fsync(handle.fileno())
         os.replace(_attempt_file(path) + ".new", _attempt_file(path))
         return done
 
@@ -57,23 +59,45 @@ def _current_attempt(path: str) -> str:
         return ""
 
 
-def append_samples(path: str, samples: list[dict[str, Any]], attempt: str = "") -> int:
-    """Append samples as JSON lines in a single write under an exclusive lock, then fsync.
-
-    One write of whole lines means a reader, or a run killed part-way, never sees half a sample
-    from this call; the lock keeps concurrent writers' lines apart. With `attempt`, raises
-    StaleAttempt (writing nothing) when a newer attempt has claimed the run. Returns the bytes written.
-    """
-    payload = "".join(json.dumps(sample, sort_keys=True, separators=(",", ":")) + "\n" for sample in samples)
-    data = payload.encode("utf-8")
-    with _locked(path) as fd:
-        current = _current_attempt(path)
-        if attempt and current > attempt:
-            raise StaleAttempt(f"attempt {attempt} was superseded by attempt {current}; its samples were not recorded")
+def _write_whole(fd: int, data: bytes) -> None:
+    """Write `data` at the end of the locked file and fsync; on any error (a full disk, a file size
+    limit) cut the file back to where it was, so no part of `data` stays: a half-written batch would
+    leave whole lines of a cell that is then not recorded (no cell_time), which a resume runs again."""
+    start = os.fstat(fd).st_size
+    try:
         written = 0
         while written < len(data):
             written += os.write(fd, data[written:])
         os.fsync(fd)
+    except OSError:
+        os.ftruncate(fd, start)
+        os.fsync(fd)
+        raise
+
+
+def _check_attempt(path: str, attempt: str) -> None:
+    # Equality, not order: attempts are named by the clock of whichever machine started them.
+    current = _current_attempt(path)
+    if attempt and current and current != attempt:
+        raise StaleAttempt(f"attempt {attempt} was superseded by attempt {current}; its samples were not recorded")
+
+
+def _payload(samples: list[dict[str, Any]]) -> bytes:
+    return "".join(json.dumps(sample, sort_keys=True, separators=(",", ":")) + "\n" for sample in samples).encode()
+
+
+def append_samples(path: str, samples: list[dict[str, Any]], attempt: str = "") -> int:
+    """Append samples as JSON lines in a single write under an exclusive lock, then fsync.
+
+    One write of whole lines means a reader, or a run killed part-way, never sees half a sample
+    from this call; the lock keeps concurrent writers' lines apart; a write that fails (disk full)
+    is undone. With `attempt`, raises StaleAttempt (writing nothing) when another attempt has
+    claimed the run since. Returns the bytes written.
+    """
+    data = _payload(samples)
+    with _locked(path) as fd:
+        _check_attempt(path, attempt)
+        _write_whole(fd, data)
     return len(data)
 
 
@@ -141,11 +165,21 @@ def append_files(path: str, files: list[str], ledger: str, attempt: str = "") ->
         samples += found
         cut_lines += 1 if cut_line else 0
         appended.append(os.path.realpath(file))
-    if samples:
-        append_samples(path, samples, attempt=attempt)
-    if appended:
-        with open(ledger, "a", encoding="utf-8") as handle:
-            handle.write("".join(file + "\n" for file in appended))
-            handle.flush()
-            os.fsync(handle.fileno())
-    return len(samples), cut_lines, bool(appended)
+    if not appended:
+        return 0, cut_lines, False
+    # The samples and the ledger that lists their files in one locked step: a failure between the
+    # two would either record the files' samples twice (the ledger behind) or never (ahead).
+    with _locked(path) as fd:
+        _check_attempt(path, attempt)
+        start = os.fstat(fd).st_size
+        _write_whole(fd, _payload(samples))
+        try:
+            with open(ledger, "a", encoding="utf-8") as handle:
+                handle.write("".join(file + "\n" for file in appended))
+                handle.flush()
+                os.fsync(handle.fileno())
+        except OSError:
+            os.ftruncate(fd, start)
+            os.fsync(fd)
+            raise
+    return len(samples), cut_lines, True
