@@ -332,15 +332,38 @@ def test_bad_input_is_refused_before_anything_is_created(
     assert moto.client().describe_key_pairs()["KeyPairs"] == key_pairs_before
 
 
-def test_reap_deletes_expired_runs_only(moto: MotoEc2, tmp_path: Path, layout: Any) -> None:
+def test_reap_deletes_expired_runs_of_its_owner_only(moto: MotoEc2, tmp_path: Path, layout: Any) -> None:
+    """Only this owner's expired runs go: a fresh one stays, another owner's expired one stays (and
+    teardown by its run id is refused unless the owner is named), and an unreadable expiry is not
+    an expired one."""
     # A lifetime of 0.0003 h (about a second) has passed by the time provisioning ends.
-    ok(provision(moto, tmp_path, "stale", layout(ONE_GROUP), "-e", "cloud_lifetime_hours=0.0003"))
-    ok(provision(moto, tmp_path, "fresh", layout(ONE_GROUP)))
-    output = ok(moto.playbook("reap.yml", "-e", f"cloud_key_dir={tmp_path / 'keys'}"))
+    expired, mine = ("-e", "cloud_lifetime_hours=0.0003"), ("-e", "cloud_owner=me")
+    ok(provision(moto, tmp_path, "stale", layout(ONE_GROUP), *expired, *mine))
+    ok(provision(moto, tmp_path, "fresh", layout(ONE_GROUP), *mine))
+    ok(provision(moto, tmp_path, "theirs", layout(ONE_GROUP), *expired, "-e", "cloud_owner=someone-else"))
+    ec2 = moto.client()
+    odd_tags = [
+        {"Key": "stacklab:run-id", "Value": "odd"},
+        {"Key": "stacklab:owner", "Value": "me"},
+        {"Key": "stacklab:expires", "Value": "soon"},
+    ]
+    ec2.create_security_group(
+        GroupName="odd", Description="an expiry that is not a time",
+        TagSpecifications=[{"ResourceType": "security-group", "Tags": odd_tags}],
+    )  # fmt: skip
+    output = ok(moto.playbook("reap.yml", "-e", f"cloud_key_dir={tmp_path / 'keys'}", *mine))
     assert "reaped 1 expired runs: stale" in output
     nothing_left(moto, "stale")
     assert len(run_resources(moto, "fresh")["instances"]) == 2
-    ok(teardown(moto, tmp_path, "fresh"))
+    assert len(run_resources(moto, "theirs")["instances"]) == 2
+    assert run_resources(moto, "odd")["security_groups"]
+    refused = moto.playbook("teardown.yml", "-e", "run_id=theirs", *mine)
+    assert refused.returncode != 0 and "run theirs belongs to someone-else, not me" in refused.stdout
+    assert len(run_resources(moto, "theirs")["instances"]) == 2
+    ok(moto.playbook("teardown.yml", "-e", "run_id=theirs", "-e", "cloud_owner=someone-else"))
+    ok(moto.playbook("teardown.yml", "-e", "run_id=odd", *mine))
+    ok(moto.playbook("teardown.yml", "-e", "run_id=fresh", "-e", f"cloud_key_dir={tmp_path / 'keys'}", *mine))
+    nothing_left(moto, "theirs")
 
 
 def test_an_osv_image_becomes_an_ami_that_an_osv_node_group_boots_and_teardown_deregisters(

@@ -12,6 +12,7 @@ from typing import Any
 # Tags on everything a run creates. teardown and reap find resources only through these.
 TAG_RUN_ID = "stacklab:run-id"
 TAG_EXPIRES = "stacklab:expires"
+TAG_OWNER = "stacklab:owner"
 TAG_NODE_GROUP = "stacklab:node-group"
 TAG_GROUPS = "stacklab:groups"
 

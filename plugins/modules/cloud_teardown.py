@@ -13,8 +13,10 @@ description:
     the run registered (OSv AMIs) and their snapshots, volumes left behind, the security group,
     route tables, subnets, internet gateways, the VPC, the key pair and its private key file). Then
     describes again and fails if anything is left.
-  - With expired, finds the run ids whose stacklab:expires tag (UTC, ISO 8601) is before now and
-    tears each one down (playbooks/reap.yml).
+  - With expired, finds the run ids of I(owner) (their stacklab:owner tag) whose stacklab:expires tag
+    (UTC, ISO 8601, parsed as a time) is before now and tears each one down (playbooks/reap.yml). A run
+    with a missing or unreadable expiry is not expired; another owner's runs are left alone.
+  - By run id, refuses a run whose resources carry another owner than I(owner), unless I(owner) is empty.
   - Deleting nothing is not an error (safe to run twice).
 options:
   endpoint_url: {description: "EC2 endpoint (empty: AWS's own).", type: str, default: ""}
@@ -22,6 +24,7 @@ options:
   run_id: {description: The run to delete (one of run_id and expired)., type: str}
   expired: {description: Delete every run whose expiry has passed., type: bool, default: false}
   now: {description: "The time to compare expiries with (ISO 8601 UTC; default: the current time).", type: str}
+  owner: {description: "Whose runs may be deleted (the stacklab:owner tag); empty: anyone's (by run id only).", type: str, default: ""}
   key_dir: {description: Folder of the runs' private key files (stacklab-<run id>.pem) to remove., type: path}
   wait_timeout: {description: Seconds to wait until everything is gone., type: int, default: 900}
   poll_interval: {description: Seconds between checks while waiting., type: float, default: 3}
@@ -47,11 +50,13 @@ api_calls: {description: EC2 API calls made, by operation., type: dict, returned
 import datetime
 import os
 import time
+from typing import Any
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.stacklab.bigdata.plugins.module_utils.cloud_ec2 import (
     LIVE_FILTER,
     TAG_EXPIRES,
+    TAG_OWNER,
     TAG_RUN_ID,
     Ec2,
     error_code,
@@ -66,20 +71,41 @@ from ansible_collections.stacklab.bigdata.plugins.module_utils.cloud_ec2 import 
 RETRY_CODES = ("DependencyViolation", "InvalidGroup.InUse", "ResourceInUse", "InvalidSnapshot.InUse")
 
 
-def expired_run_ids(ec2: Ec2, now: str) -> list[str]:
-    """Run ids with an expiry before now on any instance, VPC or security group they created."""
-    has_expiry = [{"Name": "tag-key", "Values": [TAG_EXPIRES]}]
-    resources = (
-        ec2.instances([*has_expiry, LIVE_FILTER])
-        + ec2.describe_all("describe_vpcs", "Vpcs", Filters=has_expiry)
-        + ec2.describe_all("describe_security_groups", "SecurityGroups", Filters=has_expiry)
+def expiry(tags: dict[str, str]) -> datetime.datetime | None:
+    """The resource's stacklab:expires tag as a time, or None when it is missing or not one."""
+    try:
+        when = datetime.datetime.fromisoformat(tags[TAG_EXPIRES])
+    except (KeyError, ValueError):
+        return None
+    return when if when.tzinfo else when.replace(tzinfo=datetime.UTC)
+
+
+def tagged_resources(ec2: Ec2, filters: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The live instances, VPCs and security groups matching `filters`: what carries a run's tags."""
+    found: list[dict[str, Any]] = (
+        ec2.instances([*filters, LIVE_FILTER])
+        + ec2.describe_all("describe_vpcs", "Vpcs", Filters=filters)
+        + ec2.describe_all("describe_security_groups", "SecurityGroups", Filters=filters)
     )
+    return found
+
+
+def expired_run_ids(ec2: Ec2, now: datetime.datetime, owner: str) -> list[str]:
+    """Run ids of `owner` with an expiry before now on any instance, VPC or security group they created."""
+    filters = [{"Name": "tag-key", "Values": [TAG_EXPIRES]}, {"Name": f"tag:{TAG_OWNER}", "Values": [owner]}]
     run_ids = set()
-    for resource in resources:
+    for resource in tagged_resources(ec2, filters):
         tags = tag_dict(resource)
-        if tags.get(TAG_RUN_ID) and tags.get(TAG_EXPIRES, "9999") < now:
+        expires = expiry(tags)
+        if tags.get(TAG_RUN_ID) and expires is not None and expires < now:
             run_ids.add(tags[TAG_RUN_ID])
     return sorted(run_ids)
+
+
+def other_owners(ec2: Ec2, run_id: str, owner: str) -> list[str]:
+    """The owners other than `owner` that the run's resources name (empty: the run is owner's)."""
+    owners = {tag_dict(resource).get(TAG_OWNER, "") for resource in tagged_resources(ec2, [run_filter(run_id)])}
+    return sorted(found for found in owners - {owner} if found)
 
 
 class Teardown:
@@ -213,6 +239,7 @@ def main() -> None:
             "run_id": {"type": "str"},
             "expired": {"type": "bool", "default": False},
             "now": {"type": "str"},
+            "owner": {"type": "str", "default": ""},
             "key_dir": {"type": "path"},
             "wait_timeout": {"type": "int", "default": 900},
             "poll_interval": {"type": "float", "default": 3.0},
@@ -226,10 +253,20 @@ def main() -> None:
     run_ids: list[str] = []
     try:
         if params["expired"]:
-            now = params["now"] or datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-            run_ids = expired_run_ids(ec2, now)
+            if not params["owner"]:
+                module.fail_json(msg="reaping needs an owner: only the runs of one owner are deleted")
+            now = (
+                datetime.datetime.fromisoformat(params["now"]) if params["now"] else datetime.datetime.now(datetime.UTC)
+            )
+            run_ids = expired_run_ids(ec2, now if now.tzinfo else now.replace(tzinfo=datetime.UTC), params["owner"])
         else:
             run_ids = [params["run_id"]]
+            others = other_owners(ec2, params["run_id"], params["owner"]) if params["owner"] else []
+            if others:
+                module.fail_json(
+                    msg=f"run {params['run_id']} belongs to {', '.join(others)}, not {params['owner']}: nothing was "
+                    "deleted (cloud_owner names whose runs this teardown may delete)"
+                )
         deadline = time.monotonic() + params["wait_timeout"]
         for run_id in run_ids:
             teardown = Teardown(ec2, run_id, deadline, params["poll_interval"])
