@@ -335,7 +335,7 @@ def test_bad_input_is_refused_before_anything_is_created(
 def test_reap_deletes_expired_runs_of_its_owner_only(moto: MotoEc2, tmp_path: Path, layout: Any) -> None:
     """Only this owner's expired runs go: a fresh one stays, another owner's expired one stays (and
     teardown by its run id is refused unless the owner is named), and an unreadable expiry is not
-    an expired one."""
+    an expired one. Teardown then also removes what sits in a run's VPC without its tags."""
     # A lifetime of 0.0003 h (about a second) has passed by the time provisioning ends.
     expired, mine = ("-e", "cloud_lifetime_hours=0.0003"), ("-e", "cloud_owner=me")
     ok(provision(moto, tmp_path, "stale", layout(ONE_GROUP), *expired, *mine))
@@ -362,7 +362,17 @@ def test_reap_deletes_expired_runs_of_its_owner_only(moto: MotoEc2, tmp_path: Pa
     assert len(run_resources(moto, "theirs")["instances"]) == 2
     ok(moto.playbook("teardown.yml", "-e", "run_id=theirs", "-e", "cloud_owner=someone-else"))
     ok(moto.playbook("teardown.yml", "-e", "run_id=odd", *mine))
+    # Children of the run's VPC made without its tags (by hand, or by a step cut before tagging)
+    # go too: teardown finds them by the VPC.
+    (vpc_id,) = run_resources(moto, "fresh")["vpcs"]
+    untagged_subnet = ec2.create_subnet(VpcId=vpc_id, CidrBlock="10.42.9.0/24")["Subnet"]["SubnetId"]
+    untagged_group = ec2.create_security_group(GroupName="by-hand", Description="untagged", VpcId=vpc_id)["GroupId"]
     ok(moto.playbook("teardown.yml", "-e", "run_id=fresh", "-e", f"cloud_key_dir={tmp_path / 'keys'}", *mine))
+    nothing_left(moto, "fresh")
+    assert not ec2.describe_subnets(Filters=[{"Name": "subnet-id", "Values": [untagged_subnet]}])["Subnets"]
+    assert not ec2.describe_security_groups(Filters=[{"Name": "group-id", "Values": [untagged_group]}])[
+        "SecurityGroups"
+    ]
     nothing_left(moto, "theirs")
 
 

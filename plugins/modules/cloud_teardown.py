@@ -167,67 +167,100 @@ class Teardown:
             self.note("snapshots", snapshot_id)
 
     def volumes(self) -> None:
-        # Root volumes go with their instances; this catches volumes left behind (DeleteOnTermination off).
+        # Root volumes go with their instances; this catches volumes left behind (DeleteOnTermination
+        # off). The run's instances are gone by now: a volume still in use is attached elsewhere.
         for volume in self.ec2.describe_all("describe_volumes", "Volumes", Filters=self.tagged):
+            if volume["State"] == "in-use":
+                attached = ", ".join(a.get("InstanceId", "?") for a in volume.get("Attachments", []))
+                raise RuntimeError(f"volume {volume['VolumeId']} of run {self.run_id} is in use by {attached}")
             if volume["State"] == "available":
                 self.client.delete_volume(VolumeId=volume["VolumeId"])
                 self.note("volumes", volume["VolumeId"])
 
+    def run_vpc_ids(self) -> list[str]:
+        return [vpc["VpcId"] for vpc in self.ec2.describe_all("describe_vpcs", "Vpcs", Filters=self.tagged)]
+
+    def of_run(self, call: str, key: str, id_key: str, vpc_filter: str) -> list[dict[str, Any]]:
+        """Resources of one kind tagged with the run, and those inside its VPCs (a child created
+        without tags, by hand or by a step that failed before tagging it)."""
+        found = {item[id_key]: item for item in self.ec2.describe_all(call, key, Filters=self.tagged)}
+        vpc_ids = self.run_vpc_ids()
+        if vpc_ids:
+            for item in self.ec2.describe_all(call, key, Filters=[{"Name": vpc_filter, "Values": vpc_ids}]):
+                found.setdefault(item[id_key], item)
+        return list(found.values())
+
     def security_groups(self) -> None:
-        groups = self.ec2.describe_all("describe_security_groups", "SecurityGroups", Filters=self.tagged)
-        for group in groups:
+        for group in self.of_run("describe_security_groups", "SecurityGroups", "GroupId", "vpc-id"):
+            if group.get("GroupName") == "default":
+                continue  # a VPC's default group goes with the VPC
             # A group whose rules name itself deletes fine; rules naming another run's group would not.
             group_id = group["GroupId"]
             retry_until(self.deadline, RETRY_CODES, self.client.delete_security_group, GroupId=group_id)
             self.note("security_groups", group_id)
 
     def network(self) -> None:
-        tagged = self.tagged
-        for table in self.ec2.describe_all("describe_route_tables", "RouteTables", Filters=tagged):
+        for table in self.of_run("describe_route_tables", "RouteTables", "RouteTableId", "vpc-id"):
             if any(association.get("Main") for association in table.get("Associations", [])):
                 continue  # the VPC's main table goes with the VPC
             for association in table.get("Associations", []):
                 self.client.disassociate_route_table(AssociationId=association["RouteTableAssociationId"])
             self.client.delete_route_table(RouteTableId=table["RouteTableId"])
             self.note("route_tables", table["RouteTableId"])
-        for subnet in self.ec2.describe_all("describe_subnets", "Subnets", Filters=tagged):
+        for subnet in self.of_run("describe_subnets", "Subnets", "SubnetId", "vpc-id"):
             subnet_id = subnet["SubnetId"]
             retry_until(self.deadline, RETRY_CODES, self.client.delete_subnet, SubnetId=subnet_id)
             self.note("subnets", subnet_id)
-        for gateway in self.ec2.describe_all("describe_internet_gateways", "InternetGateways", Filters=tagged):
+        gateways = self.of_run(
+            "describe_internet_gateways", "InternetGateways", "InternetGatewayId", "attachment.vpc-id"
+        )
+        for gateway in gateways:
             gateway_id = gateway["InternetGatewayId"]
             for attachment in gateway.get("Attachments", []):
                 self.client.detach_internet_gateway(InternetGatewayId=gateway_id, VpcId=attachment["VpcId"])
             self.client.delete_internet_gateway(InternetGatewayId=gateway_id)
             self.note("internet_gateways", gateway_id)
-        for vpc in self.ec2.describe_all("describe_vpcs", "Vpcs", Filters=tagged):
-            vpc_id = vpc["VpcId"]
+        for vpc_id in self.run_vpc_ids():
             retry_until(self.deadline, RETRY_CODES, self.client.delete_vpc, VpcId=vpc_id)
             self.note("vpcs", vpc_id)
 
-    def key_pair(self) -> None:
-        name = key_pair_name(self.run_id)
+    def key_pair_exists(self) -> bool:
         try:
-            self.client.describe_key_pairs(KeyNames=[name])
+            self.client.describe_key_pairs(KeyNames=[key_pair_name(self.run_id)])
         except Exception as error:
             if error_code(error) == "InvalidKeyPair.NotFound":
-                return
+                return False
             raise
-        self.client.delete_key_pair(KeyName=name)
-        self.note("key_pairs", name)
+        return True
+
+    def key_pair(self) -> None:
+        if self.key_pair_exists():
+            self.client.delete_key_pair(KeyName=key_pair_name(self.run_id))
+            self.note("key_pairs", key_pair_name(self.run_id))
 
     def leftovers(self) -> list[str]:
-        """Anything of the run still there after deleting (should be nothing)."""
-        tagged = self.tagged
+        """Anything of the run still there after deleting (should be nothing), of every kind a run
+        creates."""
+        tagged, describe = self.tagged, self.ec2.describe_all
         left = [i["InstanceId"] for i in self.ec2.instances([*tagged, LIVE_FILTER])]
         left += [
-            g["GroupId"] for g in self.ec2.describe_all("describe_security_groups", "SecurityGroups", Filters=tagged)
+            r["SpotInstanceRequestId"]
+            for r in describe("describe_spot_instance_requests", "SpotInstanceRequests", Filters=tagged)
+            if r.get("State") in ("open", "active")
         ]
-        left += [s["SubnetId"] for s in self.ec2.describe_all("describe_subnets", "Subnets", Filters=tagged)]
-        left += [v["VpcId"] for v in self.ec2.describe_all("describe_vpcs", "Vpcs", Filters=tagged)]
+        left += [v["VolumeId"] for v in describe("describe_volumes", "Volumes", Filters=tagged)]
+        left += [g["GroupId"] for g in describe("describe_security_groups", "SecurityGroups", Filters=tagged)]
+        left += [t["RouteTableId"] for t in describe("describe_route_tables", "RouteTables", Filters=tagged)]
+        left += [s["SubnetId"] for s in describe("describe_subnets", "Subnets", Filters=tagged)]
         left += [
-            i["ImageId"] for i in self.ec2.describe_all("describe_images", "Images", Owners=["self"], Filters=tagged)
+            g["InternetGatewayId"] for g in describe("describe_internet_gateways", "InternetGateways", Filters=tagged)
         ]
+        left += self.run_vpc_ids()
+        left += [i["ImageId"] for i in describe("describe_images", "Images", Owners=["self"], Filters=tagged)]
+        left += [
+            s["SnapshotId"] for s in describe("describe_snapshots", "Snapshots", OwnerIds=["self"], Filters=tagged)
+        ]
+        left += [key_pair_name(self.run_id)] if self.key_pair_exists() else []
         return left
 
 
