@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.fixtures.moto_ec2 import ROOT, MotoEc2, provision_args
+from tests.fixtures.moto_ec2 import IMAGE_NAME, ROOT, MotoEc2, provision_args
 
 pytestmark = pytest.mark.cloud
 
@@ -446,3 +446,38 @@ def test_an_osv_image_becomes_an_ami_that_an_osv_node_group_boots_and_teardown_d
     )
     left = [snapshot["SnapshotId"] for snapshot in ec2.describe_snapshots(OwnerIds=["self"])["Snapshots"]]
     assert first["snapshot_id"] not in left and root not in left
+
+
+# The smallest cluster sparkos-scheduler.yml runs on: ZooKeeper, a master and the client on one host.
+SPARK_LAYOUT = {
+    "cloud_nodes": [
+        {
+            "name": "control",
+            "count": 1,
+            "groups": ["zookeeper", "spark_master", "bench_client"],
+            "instance_type": "t3.small",
+        },
+        {"name": "worker", "count": 1, "groups": ["spark_worker"], "instance_type": "t3.small"},
+    ]
+}
+
+
+def test_stacklab_bench_with_teardown_leaves_nothing_when_the_run_fails_after_provisioning(
+    moto: MotoEc2, tmp_path: Path, layout: Any
+) -> None:
+    """`stacklab bench --teardown` on a cloud: the run provisions, then its converge fails (moto's
+    instances answer no SSH), and the teardown still runs and deletes everything the run made."""
+    keys = tmp_path / "keys"
+    command = [
+        str(ROOT / ".venv/bin/stacklab"), "bench", "experiments/sparkos-scheduler.yml", "--target", "ec2",
+        "--run-id", "failing", "--teardown", "-e", layout(SPARK_LAYOUT),
+        "-e", "cloud_admin_cidr=203.0.113.7/32", "-e", f"cloud_image_name={IMAGE_NAME}",
+        "-e", f"cloud_key_dir={keys}", "-e", "cloud_wait_for_ssh=false", "-e", "cloud_poll_interval=0.2",
+        "-e", "ansible_ssh_common_args=-o ConnectTimeout=3",
+    ]  # fmt: skip
+    result = subprocess.run(command, cwd=ROOT, env=moto.env, capture_output=True, text=True, timeout=900, check=False)
+    assert result.returncode == 1, result.stdout[-3000:] + result.stderr[-2000:]
+    assert "bench: failed" in result.stderr and "teardown: successful" in result.stderr, result.stderr[-2000:]
+    assert "UNREACHABLE" in result.stdout, "the converge was expected to fail on moto's instances"
+    nothing_left(moto, "failing")
+    assert not (keys / "stacklab-failing.pem").exists()

@@ -20,7 +20,7 @@ description:
 options:
   experiment: {description: The spec file., type: path, required: true}
   results_root: {description: The folder holding one results folder per run id., type: path, required: true}
-  run_id: {description: "The run to start or resume (default: <spec name>-<UTC time>).", type: str}
+  run_id: {description: "The run to start or resume (default: <spec name>-<UTC time>-<4 random hex digits>).", type: str}
 """
 
 EXAMPLES = r"""
@@ -47,6 +47,7 @@ attempt: {description: "This attempt at the run (UTC time, sortable), e.g. 20261
 import datetime
 import os
 import re
+import secrets
 import shutil
 import time
 from pathlib import Path
@@ -97,8 +98,12 @@ def main() -> None:
         module.fail_json(
             msg=f"{experiment}: this stacklab cannot run it yet; nothing was changed: " + "; ".join(missing)
         )
-    run_id = module.params["run_id"] or f"{plan.spec['name']}-{time.strftime('%Y%m%dT%H%M%SZ', time.gmtime())}"
-    if not RUN_ID.match(run_id):
+    # A new run's id: the spec's name, the time and a random part (two runs started in the same
+    # second, by two people, must not share their results folder or their cloud resources).
+    run_id = module.params["run_id"] or (
+        f"{plan.spec['name']}-{time.strftime('%Y%m%dT%H%M%SZ', time.gmtime())}-{secrets.token_hex(2)}"
+    )
+    if not RUN_ID.fullmatch(run_id):
         module.fail_json(msg=f"run_id {run_id!r}: use letters, digits, '.', '_' and '-' (it names a folder)")
     results_dir = Path(module.params["results_root"]) / run_id
     earlier = results_dir / "spec.yml"

@@ -105,3 +105,35 @@ def test_the_static_target_has_a_documented_sample_inventory() -> None:
     assert addresses and all(ipaddress.ip_address(a) in ipaddress.ip_network("192.0.2.0/24") for a in addresses)
     settings = yaml.safe_load((inventory / "group_vars/all.yml").read_text())
     assert settings["stacklab_target"] == "static"
+
+
+def test_stacklab_bench_tears_down_after_a_failed_run(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--teardown: the teardown runs whatever bench.yml did (here it fails after provisioning), for
+    the same run id, which stacklab bench names itself (the spec's name, the time, a random part)."""
+    import re
+
+    import ansible_runner
+
+    calls: list[tuple[str, dict[str, object]]] = []
+
+    class Result:
+        def __init__(self, rc: int) -> None:
+            self.rc, self.status = rc, "failed" if rc else "successful"
+
+    def run(**arguments: object) -> Result:
+        extravars = arguments["extravars"]
+        assert isinstance(extravars, dict)
+        calls.append((Path(str(arguments["playbook"])).name, extravars))
+        return Result(2 if len(calls) == 1 else 0)
+
+    monkeypatch.setattr(ansible_runner, "run", run)
+    spec = str(ROOT / "experiments" / "sparkos-scheduler.yml")
+    assert main(["bench", spec, "--project", str(ROOT), "--teardown", "-e", "cloud_admin_cidr=203.0.113.7/32"]) == 1
+    (bench, bench_vars), (down, down_vars) = calls
+    assert (bench, down) == ("bench.yml", "teardown.yml")
+    assert bench_vars["teardown"] is False, "bench.yml's own teardown would be skipped by a failure"
+    assert re.fullmatch(r"sparkos-scheduler-\d{8}T\d{6}Z-[0-9a-f]{4}", str(bench_vars["run_id"]))
+    assert down_vars["run_id"] == bench_vars["run_id"] and down_vars["stacklab_target"] == "ec2"
+    assert "teardown: successful" in capsys.readouterr().err

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import secrets
 import sys
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
@@ -103,21 +105,43 @@ def run_bench(
     if not inventory.exists():
         print(f"error: no inventory {inventory} for target {target}", file=sys.stderr)
         return 2
-    extravars = {**variables, "experiment": str(spec.resolve()), "stacklab_target": target, "teardown": teardown}
-    if run_id:
-        extravars["run_id"] = run_id
+    run_id = run_id or new_run_id(plan.spec["name"])
+    # bench.yml is run without its own teardown: a run that fails half way (a converge, a sampler,
+    # a cell) would skip it. stacklab bench tears down afterwards whatever happened.
+    extravars = {**variables, "experiment": str(spec.resolve()), "stacklab_target": target, "teardown": False}
+    extravars["run_id"] = run_id
+    status, rc = _run_playbook("bench.yml", project, inventory, extravars)
+    print(f"bench: {status} (ansible-playbook exit {rc}); run {run_id}", file=sys.stderr)
+    if teardown:
+        teardown_vars = {**variables, "stacklab_target": target, "run_id": run_id}
+        down_status, down_rc = _run_playbook("playbooks/teardown.yml", project, inventory, teardown_vars)
+        print(f"teardown: {down_status} (ansible-playbook exit {down_rc})", file=sys.stderr)
+        if down_rc != 0:
+            print(
+                f"error: teardown of run {run_id} did not finish; what is left is listed above. Run it again:"
+                f" ansible-playbook playbooks/teardown.yml -i {inventory} -e run_id={run_id}",
+                file=sys.stderr,
+            )
+            return 1
+    return 0 if rc == 0 else 1
 
+
+def new_run_id(name: str) -> str:
+    """<spec name>-<UTC time>-<4 random hex digits>, as bench.yml names a run it is not given."""
+    return f"{name}-{time.strftime('%Y%m%dT%H%M%SZ', time.gmtime())}-{secrets.token_hex(2)}"
+
+
+def _run_playbook(playbook: str, project: Path, inventory: Path, extravars: dict[str, Any]) -> tuple[str, int]:
     import ansible_runner  # imported late: validating a spec must not need Ansible
 
     with tempfile.TemporaryDirectory(prefix="stacklab-runner-") as private:
         result = ansible_runner.run(
             private_data_dir=private,
             project_dir=str(project),
-            playbook=str(project / "bench.yml"),
+            playbook=str(project / playbook),
             inventory=str(inventory),
             extravars=extravars,
             envvars={"ANSIBLE_CONFIG": str(project / "ansible.cfg")},
             quiet=False,
         )
-    print(f"bench: {result.status} (ansible-playbook exit {result.rc})", file=sys.stderr)
-    return 0 if result.rc == 0 else 1
+    return str(result.status), int(result.rc)
