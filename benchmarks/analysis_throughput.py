@@ -12,6 +12,7 @@ that is removed at the end.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import random
 import tempfile
@@ -20,7 +21,7 @@ from pathlib import Path
 
 from stacklab.analysis.aggregate import aggregate
 from stacklab.analysis.eventlog import parse_event_log
-from stacklab.results.reader import read_samples
+from stacklab.results.reader import read_samples, recorded_cells
 
 
 def write_samples(path: Path, count: int) -> None:
@@ -181,6 +182,15 @@ def main() -> None:
         print(f"  naive pandas read_json + json_normalize + groupby ({naive_rows:,} rows): {naive:,.0f} rows/s")
         print(f"  speed-up: {ours / naive:.1f}x (goal: 10x)")
         del samples, aggregates
+
+        # A resume's plan reads the run's recorded cells (bench_plan, before anything is provisioned).
+        resume_path, resume_lines = Path(folder) / "resume.jsonl", min(args.samples, 2_000_000)
+        with samples_path.open("rb") as source, resume_path.open("wb") as target:
+            target.writelines(itertools.islice(source, resume_lines))
+        started = time.perf_counter()
+        cells = recorded_cells(str(resume_path))
+        resume_s = time.perf_counter() - started
+        print(f"resume plan: cells recorded in {resume_lines:,} lines ({len(cells):,}): {resume_s:.1f} s (goal: 5 s)")
 
         write_event_log(log_path, args.eventlog_mb)
         log_mb = log_path.stat().st_size / 2**20

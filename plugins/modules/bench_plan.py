@@ -83,7 +83,8 @@ def main() -> None:
         supports_check_mode=True,
     )
     try:  # the stacklab package: this module runs on the controller (bench.yml's localhost)
-        from stacklab.results.store import claim_attempt, finished_cells
+        from stacklab.results.reader import recorded_cells
+        from stacklab.results.store import claim_attempt
         from stacklab.spec.experiment import SpecError, load, missing_workloads
         from stacklab.spec.workloads import WORKLOADS, batch_inputs, streaming_workers
     except ImportError as error:
@@ -120,10 +121,12 @@ def main() -> None:
     samples_file = str(results_dir / "samples.jsonl")
     try:
         if module.check_mode:
-            done = finished_cells(samples_file)
+            # The plan's validation: the results file is read once, by the claim below (still
+            # before anything is provisioned), not twice.
+            done: set[str] = set()
         else:
             results_dir.mkdir(parents=True, exist_ok=True)
-            done = claim_attempt(samples_file, attempt)
+            done = claim_attempt(samples_file, attempt, recorded_cells)
     except ValueError as error:
         module.fail_json(msg=f"{error}; nothing was changed")
     # A cell runs one way: tenants that run as task files (zookeeper-failover) run alone (validated).

@@ -321,6 +321,33 @@ def _note_mixed_units(path: Path, samples: Samples) -> None:
             )
 
 
+def recorded_cells(path: str) -> set[str]:
+    """Keys of the cells recorded in a run's samples.jsonl (their cell_time samples), for resuming:
+    the columnar reader, not a JSON parse per line in Python (2 million lines in about 3 s).
+
+    Raises ValueError naming the line when the file is cut short or holds a line that is not a
+    sample: resuming then must wait for a person, who keeps a copy and mends the file."""
+    if not os.path.exists(path):
+        return set()
+    samples = read_samples(Path(path))
+    for problem in samples.problems:
+        if "truncated last line" in problem:
+            number = problem.split(":")[1]
+            raise ValueError(
+                f"{path}: line {number} is cut short (the file does not end with a newline). Keep a copy, remove"
+                f" that partial line (e.g. `head -n {int(number) - 1}`), and run again: the cells it belonged to"
+                " will run again"
+            )
+        if ": skipped, " in problem:
+            where, why = problem.split(": skipped, ", 1)
+            raise ValueError(f"{path}: line {where.rsplit(':', 1)[1]} is not a sample ({why}); fix or remove it first")
+    if "cell_time" not in samples.metrics:
+        return set()
+    rows = np.flatnonzero(samples.metric_codes == samples.metrics.index("cell_time"))
+    label_sets = (samples.label_sets[label_id] for label_id in np.unique(samples.label_ids[rows]).tolist())
+    return {str(labels["cell"]) for labels in label_sets if "cell" in labels}
+
+
 def load_results(folder: Path) -> Samples:
     """The samples of a results folder (results/<run-id>/), with clear errors for what is missing."""
     if not folder.is_dir():

@@ -8,7 +8,7 @@ import contextlib
 import fcntl
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from stacklab.results.schema import check_sample
@@ -34,15 +34,16 @@ def _attempt_file(path: str) -> str:
     return os.path.join(os.path.dirname(path) or ".", "attempt")
 
 
-def claim_attempt(path: str, attempt: str) -> set[str]:
-    """Make `attempt` the run's current attempt and return the cells already recorded in `path`.
+def claim_attempt(path: str, attempt: str, read_cells: Callable[[str], set[str]] | None = None) -> set[str]:
+    """Make `attempt` the run's current attempt and return the cells already recorded in `path`
+    (by `read_cells`, finished_cells by default; the controller passes the columnar reader's).
 
     Both happen under the samples file's lock, so a cell that an older, interrupted attempt is still
     finishing (Ansible's workers run in their own sessions and outlive a killed ansible-playbook)
     is either recorded before this attempt plans, and not run again, or refused by append_samples.
     """
     with _locked(path):
-        done = finished_cells(path)  # first: a results file that needs mending changes nothing
+        done = (read_cells or finished_cells)(path)  # first: a results file that needs mending changes nothing
         with open(_attempt_file(path) + ".new", "w", encoding="utf-8") as handle:
             handle.write(attempt + "\n")
             handle.flush()
