@@ -123,3 +123,19 @@ def test_mesos_task_starts_aggregate_per_tenant_and_agent(results: Callable[...,
         ("a1", 2, 3.0),
         ("a2", 1, 9.0),
     ]
+
+
+def test_samples_of_a_cell_without_its_cell_time_are_left_out(results: Callable[..., Path]) -> None:
+    """A cell cut short between its appends (or lines kept when a file was mended by hand) is not
+    recorded: a resume runs it again, so its lines would count its trial twice."""
+    recorded = [sample("job_time", 1.0, cell="a", trial=1), sample("cell_time", 3.0, cell="a")]
+    cut = [sample("job_time", 50.0, cell="b", trial=2), sample("app_time", 60.0, cell="b")]
+    rerun = [sample("job_time", 2.0, cell="b", trial=2), sample("cell_time", 3.0, cell="b")]
+    samples = load_results(results([*recorded, *cut]))
+    assert sorted(row.value for row in samples.rows(["job_time"])) == [1.0]
+    assert samples.problems == [
+        "samples.jsonl: left out 2 samples of 1 cells without a cell_time (not recorded: cut short, or mended by"
+        " hand; a resume runs them again)"
+    ]
+    samples = load_results(results([*recorded, *rerun], name="resumed"))
+    assert sorted(row.value for row in samples.rows(["job_time"])) == [1.0, 2.0] and samples.problems == []

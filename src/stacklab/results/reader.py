@@ -355,7 +355,32 @@ def load_results(folder: Path) -> Samples:
     path = folder / SAMPLES_FILE
     if not path.exists():
         raise FileNotFoundError(f"{folder} has no {SAMPLES_FILE}: the run recorded nothing yet")
-    samples = read_samples(path)
+    samples = _without_unrecorded_cells(read_samples(path), path)
     if not len(samples):
         samples.problems.append(f"{path}: no readable samples")
+    return samples
+
+
+def _without_unrecorded_cells(samples: Samples, path: Path) -> Samples:
+    """Leaves out the samples of cells that have no cell_time: lines of a cell cut short (a run
+    killed between its appends, a file mended by hand) that a resume runs again, so that no point
+    counts a trial twice."""
+    cell_time = samples.metrics.index("cell_time") if "cell_time" in samples.metrics else -1
+    recorded_ids = np.unique(samples.label_ids[samples.metric_codes == cell_time]).tolist()
+    recorded = {samples.label_sets[label_id].get("cell") for label_id in recorded_ids}
+    unrecorded = [
+        label_id
+        for label_id, labels in enumerate(samples.label_sets)
+        if "cell" in labels and labels["cell"] not in recorded
+    ]
+    if not unrecorded:
+        return samples
+    keep = ~np.isin(samples.label_ids, unrecorded)
+    cells = {samples.label_sets[label_id]["cell"] for label_id in unrecorded}
+    samples.problems.append(
+        f"{path.name}: left out {int((~keep).sum())} samples of {len(cells)} cells without a cell_time"
+        " (not recorded: cut short, or mended by hand; a resume runs them again)"
+    )
+    for column in ("metric_codes", "unit_codes", "value", "timestamp", "label_ids"):
+        setattr(samples, column, getattr(samples, column)[keep])
     return samples
