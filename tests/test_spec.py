@@ -165,7 +165,7 @@ def test_aggregate_by_key_grows_records_keys_and_values_together() -> None:
             "stack.spark.mesos_executor_cores: 0 is less than or equal",
         ),
         (changed(stack__spark={"task_cpus": "one"}), "stack.spark.task_cpus: 'one' is not of type 'integer'"),
-        (changed(stack__versions={"storm": "2.8.3"}), "stack.versions.storm: storm is not in stack.frameworks"),
+        (changed(stack__versions={"spark": "3.5.9"}), "stack.versions.spark: not applied by this stacklab"),
         # Non-finite numbers (YAML's .nan, .inf), anywhere: never a hung run or a traceback.
         (changed(timeout=math.nan), "timeout: must be a finite number, got nan"),
         (changed(inter_trial_wait=math.inf), "inter_trial_wait: must be a finite number, got inf"),
