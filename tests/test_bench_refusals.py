@@ -117,3 +117,30 @@ def test_an_experiment_on_mesos_without_a_mesos_build_to_fetch_is_refused(tmp_pa
         "No registry ships Mesos",
         "Nothing was changed",
     )
+
+
+def test_a_topology_wanting_more_workers_than_a_cloud_layouts_supervisors_have_is_refused(tmp_path: Path) -> None:
+    """The same for a cloud run, whose supervisors do not exist yet: its layout's storm_supervisor
+    node groups (none offer a slot here) are counted before any cloud call."""
+    hosts = tmp_path / "hosts.yml"
+    hosts.write_text(yaml.safe_dump({"all": {"vars": {"stacklab_target": "ec2", "storm_supervisor_slots": 0}}}))
+    layout = tmp_path / "layout.yml"
+    layout.write_text(
+        yaml.safe_dump(
+            {
+                "cloud_nodes": [
+                    {"name": "control", "count": 1, "instance_type": "t3.small",
+                     "groups": ["zookeeper", "hdfs_namenode", "yarn_resourcemanager", "storm_nimbus", "bench_client"]},
+                    {"name": "worker", "count": 2, "instance_type": "t3.small",
+                     "groups": ["hdfs_datanode", "yarn_nodemanager", "storm_supervisor"]},
+                ]
+            }
+        )
+    )  # fmt: skip
+    run_id = f"refused-{tmp_path.name}"
+    experiment = ROOT / "experiments" / "interference-streaming-yarn-local.yml"
+    env = {**os.environ, "ANSIBLE_CONFIG": str(ROOT / "ansible.cfg"), "ANSIBLE_NOCOLOR": "1", "STACKLAB_PROGRESS": "0"}
+    command = ["ansible-playbook", "-i", str(hosts), "bench.yml", "-e", f"@{layout}"]
+    command += ["-e", f"experiment={experiment}", "-e", f"run_id={run_id}", "-e", "stacklab_target=ec2"]
+    result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=180, check=False)
+    assert_refused(result, run_id, "takes 1 workers, more than the 0 worker slots of the cloud layout's supervisors")
