@@ -14,6 +14,7 @@ description:
   - Names this attempt at the run (sortable by time) and records it in the results folder as the
     current one, under the samples file's lock; samples of an older, interrupted attempt that
     arrive later are refused, so no cell is recorded twice.
+  - Refuses a run id that another live ansible-playbook is running (results/<run-id>/running names it).
   - Creates the results folder and keeps the spec as run (spec.yml); an earlier, different spec.yml
     of the same run id is kept beside it.
   - Runs on the controller.
@@ -85,6 +86,7 @@ def main() -> None:
     try:  # the stacklab package: this module runs on the controller (bench.yml's localhost)
         from stacklab.results.reader import recorded_cells
         from stacklab.results.store import claim_attempt
+        from stacklab.runner.run_lock import RunBusy, claim, playbook_process
         from stacklab.spec.experiment import SpecError, load, missing_workloads
         from stacklab.spec.workloads import WORKLOADS, batch_inputs, streaming_workers
     except ImportError as error:
@@ -126,8 +128,9 @@ def main() -> None:
             done: set[str] = set()
         else:
             results_dir.mkdir(parents=True, exist_ok=True)
+            claim(results_dir, playbook_process())
             done = claim_attempt(samples_file, attempt, recorded_cells)
-    except ValueError as error:
+    except (ValueError, RunBusy) as error:
         module.fail_json(msg=f"{error}; nothing was changed")
     # A cell runs one way: tenants that run as task files (zookeeper-failover) run alone (validated).
     pending = [
