@@ -52,7 +52,7 @@ EXAMPLES = r"""
 
 RETURN = r"""
 instances:
-  description: "Each instance: id, hostname (<group>-<id>: no "_", which Spark's and Hadoop's host:port parsing refuse), private_ip, public_ip, address (public if any),
+  description: "Each instance: id, hostname (<group>-<id>, no underscore: Spark's and Hadoop's host:port parsing refuse it), private_ip, public_ip, address (public if any),
     requested_at and running_at (epoch seconds; requested_at is null for instances launched earlier)."
   type: list
   returned: success
