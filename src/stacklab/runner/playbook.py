@@ -110,20 +110,26 @@ def run_bench(
     # a cell) would skip it. stacklab bench tears down afterwards whatever happened.
     extravars = {**variables, "experiment": str(spec.resolve()), "stacklab_target": target, "teardown": False}
     extravars["run_id"] = run_id
-    status, rc = _run_playbook("bench.yml", project, inventory, extravars)
-    print(f"bench: {status} (ansible-playbook exit {rc}); run {run_id}", file=sys.stderr)
-    if teardown:
-        teardown_vars = {**variables, "stacklab_target": target, "run_id": run_id}
-        down_status, down_rc = _run_playbook("playbooks/teardown.yml", project, inventory, teardown_vars)
-        print(f"teardown: {down_status} (ansible-playbook exit {down_rc})", file=sys.stderr)
-        if down_rc != 0:
-            print(
-                f"error: teardown of run {run_id} did not finish; what is left is listed above. Run it again:"
-                f" ansible-playbook playbooks/teardown.yml -i {inventory} -e run_id={run_id}",
-                file=sys.stderr,
-            )
-            return 1
+    rc = 1
+    try:
+        status, rc = _run_playbook("bench.yml", project, inventory, extravars)
+        print(f"bench: {status} (ansible-playbook exit {rc}); run {run_id}", file=sys.stderr)
+    finally:  # an interrupted run (Ctrl-C) is torn down too
+        if teardown and not _tear_down(project, inventory, {**variables, "stacklab_target": target, "run_id": run_id}):
+            rc = 1
     return 0 if rc == 0 else 1
+
+
+def _tear_down(project: Path, inventory: Path, extravars: dict[str, Any]) -> bool:
+    status, rc = _run_playbook("playbooks/teardown.yml", project, inventory, extravars)
+    print(f"teardown: {status} (ansible-playbook exit {rc})", file=sys.stderr)
+    if rc != 0:
+        print(
+            f"error: teardown of run {extravars['run_id']} did not finish; what is left is listed above. Run it"
+            f" again: ansible-playbook playbooks/teardown.yml -i {inventory} -e run_id={extravars['run_id']}",
+            file=sys.stderr,
+        )
+    return rc == 0
 
 
 def new_run_id(name: str) -> str:
