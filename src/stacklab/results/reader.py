@@ -18,6 +18,7 @@ from typing import Any
 import msgspec
 import numpy as np
 
+from stacklab.results.store import cut_short_error
 from stacklab.results.units import canonical
 
 SAMPLES_FILE = "samples.jsonl"
@@ -332,12 +333,7 @@ def recorded_cells(path: str) -> set[str]:
     samples = read_samples(Path(path))
     for problem in samples.problems:
         if "truncated last line" in problem:
-            number = problem.split(":")[1]
-            raise ValueError(
-                f"{path}: line {number} is cut short (the file does not end with a newline). Keep a copy, remove"
-                f" that partial line (e.g. `head -n {int(number) - 1}`), and run again: the cells it belonged to"
-                " will run again"
-            )
+            raise cut_short_error(path, int(problem.split(":")[1]))
         if ": skipped, " in problem:
             where, why = problem.split(": skipped, ", 1)
             raise ValueError(f"{path}: line {where.rsplit(':', 1)[1]} is not a sample ({why}); fix or remove it first")

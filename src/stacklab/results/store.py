@@ -126,6 +126,15 @@ def read_file_samples(path: str) -> tuple[list[dict[str, Any]], int, str | None]
     return samples, cut_line, None
 
 
+def cut_short_error(path: str, line: int) -> ValueError:
+    """What resuming says of a results file whose last line is cut short (both readers of it)."""
+    return ValueError(
+        f"{path}: line {line} is cut short (the file does not end with a newline). Keep a copy, remove"
+        f" that partial line (e.g. `head -n {line - 1}`), and run again: the cells it belonged to"
+        " will run again"
+    )
+
+
 def finished_cells(path: str) -> set[str]:
     """Keys of the cells recorded in a run's samples.jsonl (their cell_time samples), for resuming.
 
@@ -135,11 +144,7 @@ def finished_cells(path: str) -> set[str]:
         return set()
     samples, cut_line, problem = read_file_samples(path)
     if cut_line:
-        raise ValueError(
-            f"{path}: line {cut_line} is cut short (the file does not end with a newline). Keep a copy, remove"
-            f" that partial line (e.g. `head -n {cut_line - 1}`), and run again: the cells it belonged to"
-            " will run again"
-        )
+        raise cut_short_error(path, cut_line)
     if problem:
         raise ValueError(f"{problem}; fix or remove it first")
     return {str(s["labels"]["cell"]) for s in samples if s["metric"] == "cell_time" and "cell" in s["labels"]}
